@@ -2,6 +2,7 @@
 // every object. One implementation for the UI, the engines and the evaluator.
 #pragma once
 
+#include <array>
 #include <string>
 #include <vector>
 
@@ -35,5 +36,13 @@ std::vector<TrackSample> expandObjectTrack(const Object& object, int frames,
 // fraction of the box's size, for a frame `distance` frames from the nearest
 // keyframe.
 double softRelaxation(int distance, int frames, double variety);
+
+// The motion path as a smooth curve: a centripetal-free uniform Catmull-Rom
+// spline through the points, sampled `samplesPerSegment` times per segment.
+// The UI draws this polyline and the expansion places box centres on it.
+std::vector<std::array<double, 2>> pathPolyline(const MotionPath& path, int samplesPerSegment = 16);
+
+// The point at arc-length fraction u (0..1) along pathPolyline(path).
+std::array<double, 2> pathPointAt(const MotionPath& path, double u);
 
 }  // namespace boxanim
