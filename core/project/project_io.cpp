@@ -282,7 +282,7 @@ Project projectFromJson(const std::string& text, const std::string& fileName) {
     json doc;
     try {
         doc = json::parse(text);
-    } catch (const json::parse_error& e) {
+    } catch (const json::exception& e) {  // syntax errors and numbers that overflow a double
         // e.byte is the position where parsing stopped; keep nlohmann's reason short.
         std::string what = e.what();
         auto pos = what.find("parse error");
