@@ -1,0 +1,95 @@
+// boxanim [PROJECT|IMAGE]           the editor
+// boxanim --screenshot OUT.png [..] lays the window out offscreen at 1280x800,
+//                                   renders it to a PNG and exits (docs, tests)
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QFileInfo>
+#include <QImage>
+#include <QPixmap>
+#include <QTimer>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+
+#include "ui/document.h"
+#include "ui/mainwindow.h"
+#include "ui/prompts.h"
+
+namespace {
+bool wantsScreenshot(int argc, char** argv) {
+    for (int i = 1; i < argc; ++i)
+        if (std::strcmp(argv[i], "--screenshot") == 0 ||
+            std::strncmp(argv[i], "--screenshot=", 13) == 0)
+            return true;
+    return false;
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+    const bool screenshot = wantsScreenshot(argc, argv);
+    if (screenshot) qputenv("QT_QPA_PLATFORM", "offscreen");  // no display needed
+
+    QApplication app(argc, argv);
+    QApplication::setOrganizationName(QStringLiteral("BoxAnim"));
+    QApplication::setApplicationName(QStringLiteral("boxanim"));
+    QApplication::setApplicationDisplayName(QStringLiteral("BoxAnim"));
+    QApplication::setApplicationVersion(QStringLiteral("0.1.0"));
+    QApplication::setDesktopFileName(QStringLiteral("boxanim"));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        QStringLiteral("BoxAnim: animate a still image with boxes and motion paths."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    QCommandLineOption shotOpt(QStringLiteral("screenshot"),
+                               QStringLiteral("Render the window (1280x800) to <png> and exit."),
+                               QStringLiteral("png"));
+    parser.addOption(shotOpt);
+    parser.addPositionalArgument(QStringLiteral("file"),
+                                 QStringLiteral("A .boxanim project or an image to start from."),
+                                 QStringLiteral("[file]"));
+    parser.process(app);
+    const QStringList args = parser.positionalArguments();
+    if (args.size() > 1) {
+        std::fprintf(stderr, "boxanim: expected at most one file, got %lld\n",
+                     static_cast<long long>(args.size()));
+        return 2;
+    }
+
+    boxanim::ui::MainWindowOptions options;
+    if (screenshot) {
+        options.persistentSettings = false;  // a deterministic layout
+        options.autosave = false;
+    }
+    boxanim::ui::MainWindow window(options);
+
+    if (screenshot) {
+        window.setPrompts(std::make_unique<boxanim::ui::SilentPrompts>());
+        if (!args.isEmpty() && !window.openFile(args.first())) return 2;
+        const auto& objects = window.document()->project().objects;
+        if (!objects.empty())
+            window.document()->setSelectedObjectId(QString::fromStdString(objects.front().id));
+        window.resize(1280, 800);
+        window.show();
+        for (int i = 0; i < 5; ++i) QApplication::processEvents();
+        window.canvas()->zoomToFit();
+        QApplication::processEvents();
+        const QImage shot = window.grab().toImage();
+        const QString out = parser.value(shotOpt);
+        if (shot.isNull() || !shot.save(out, "PNG")) {
+            std::fprintf(stderr, "boxanim: %s: cannot write the screenshot\n", qPrintable(out));
+            return 1;
+        }
+        std::printf("%s: %dx%d\n", qPrintable(out), shot.width(), shot.height());
+        return 0;
+    }
+
+    window.show();
+    if (!args.isEmpty()) {
+        const QString file = args.first();
+        QTimer::singleShot(0, &window, [&window, file] { window.openFile(file); });
+    } else {
+        QTimer::singleShot(0, &window, [&window] { window.offerRecovery(); });
+    }
+    return app.exec();
+}

@@ -1,0 +1,108 @@
+// The canvas: the reference image in a QGraphicsView (scene units = image
+// pixels) with the boxes, handles, onion skin, trajectory and motion path
+// painted on top in viewport coordinates, so handles keep their screen size
+// at any zoom. Every edit goes through a command on the document's stack.
+#pragma once
+
+#include <QGraphicsView>
+#include <QImage>
+#include <QPointF>
+#include <QRectF>
+
+#include "core/project/project.h"
+
+class QGraphicsPixmapItem;
+
+namespace boxanim::ui {
+
+class Document;
+
+class Canvas : public QGraphicsView {
+    Q_OBJECT
+public:
+    enum class Tool { Select, HardBox, SoftBox, Path };
+    Q_ENUM(Tool)
+
+    explicit Canvas(Document* doc, QWidget* parent = nullptr);
+
+    Tool tool() const { return tool_; }
+    void setTool(Tool tool);
+    double zoom() const;
+    bool fitMode() const { return fit_; }
+
+    // A generated frame shown over the reference image (scaled to it); a null
+    // image removes it. The generation panel feeds this for the playhead frame.
+    void setOverlayImage(const QImage& frame);
+    bool hasOverlayImage() const;
+
+    // Viewport <-> reference-image pixel mapping (floating point).
+    QPointF toView(const QPointF& imagePx) const;
+    QPointF toImage(const QPointF& viewPt) const;
+
+public slots:
+    void zoomIn();
+    void zoomOut();
+    void zoomToFit();
+    void zoomActual();
+
+signals:
+    void toolChanged(Canvas::Tool tool);
+    void zoomChanged(double zoom);
+    void cursorMoved(const QPointF& imagePx, bool insideImage);
+    void statusMessage(const QString& text);
+
+protected:
+    void drawBackground(QPainter* painter, const QRectF& rect) override;
+    void drawForeground(QPainter* painter, const QRectF& rect) override;
+    void mousePressEvent(QMouseEvent* event) override;
+    void mouseMoveEvent(QMouseEvent* event) override;
+    void mouseReleaseEvent(QMouseEvent* event) override;
+    void mouseDoubleClickEvent(QMouseEvent* event) override;
+    void wheelEvent(QWheelEvent* event) override;
+    void keyPressEvent(QKeyEvent* event) override;
+    void keyReleaseEvent(QKeyEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
+    void focusOutEvent(QFocusEvent* event) override;
+
+private:
+    enum class Drag { None, Pan, Rubber, Move, Resize, Node };
+
+    void onImageChanged();
+    void setZoom(double z);
+    QRectF imageRect() const;
+    QRectF viewRect(const QRectF& imageRect) const;
+    // Box of object `index` at the current frame in image pixels; false if none.
+    bool currentBox(int index, QRectF* px, BoxKind* kind, bool* isKeyframe) const;
+    int handleAt(const QPointF& viewPt) const;       // of the selected object, -1 if none
+    int objectAt(const QPointF& viewPt) const;       // topmost box hit, -1 if none
+    int pathNodeAt(const QPointF& viewPt) const;     // node of the selected object's path
+    QPointF clampToImage(const QPointF& px) const;
+    QRectF resizedRect(const QPointF& mouseImg, bool keepAspect) const;
+    void applyBoxDrag(const QRectF& px);
+    void finishRubber(const QPointF& endView);
+    void addPathPoint(const QPointF& imagePx);
+    void updateHoverCursor(const QPointF& viewPt);
+    void paintObject(QPainter& p, int index);
+    void paintSelectedExtras(QPainter& p);
+    void paintLabel(QPainter& p, const QRectF& vr, const QString& text, const QColor& color);
+
+    Document* doc_;
+    QGraphicsScene* scene_;
+    QGraphicsPixmapItem* imageItem_;
+    QGraphicsPixmapItem* overlayItem_;
+    Tool tool_ = Tool::Select;
+    bool fit_ = true;
+    bool spaceHeld_ = false;
+
+    Drag drag_ = Drag::None;
+    QPointF pressView_;
+    QPointF lastPanPos_;
+    QRectF dragBase_;  // image px
+    int dragHandle_ = -1;
+    int dragNode_ = -1;
+    int session_ = 0;
+    bool dragMoved_ = false;
+    QPointF rubberEnd_;  // view
+};
+
+}  // namespace boxanim::ui

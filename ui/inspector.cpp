@@ -1,0 +1,297 @@
+#include "ui/inspector.h"
+
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QUndoStack>
+#include <QVBoxLayout>
+#include <algorithm>
+
+#include "ui/commands.h"
+#include "ui/document.h"
+
+namespace boxanim::ui {
+
+namespace {
+QDoubleSpinBox* pixelSpin(QWidget* parent) {
+    auto* s = new QDoubleSpinBox(parent);
+    s->setDecimals(1);
+    s->setSuffix(QStringLiteral(" px"));
+    s->setKeyboardTracking(false);
+    s->setRange(0, 100000);
+    s->setAccelerated(true);
+    return s;
+}
+
+QSpinBox* intSpin(QWidget* parent, int lo, int hi, const QString& suffix = {}) {
+    auto* s = new QSpinBox(parent);
+    s->setRange(lo, hi);
+    s->setKeyboardTracking(false);
+    s->setSuffix(suffix);
+    return s;
+}
+
+void fillEasing(QComboBox* c) {
+    c->addItem(QObject::tr("Linear"), int(Easing::Linear));
+    c->addItem(QObject::tr("Ease in"), int(Easing::EaseIn));
+    c->addItem(QObject::tr("Ease out"), int(Easing::EaseOut));
+    c->addItem(QObject::tr("Ease in-out"), int(Easing::EaseInOut));
+}
+}  // namespace
+
+Inspector::Inspector(Document* doc, QWidget* parent) : QWidget(parent), doc_(doc) {
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(4, 4, 4, 4);
+
+    boxGroup_ = new QGroupBox(tr("Box at playhead"), this);
+    auto* bf = new QFormLayout(boxGroup_);
+    boxTitle_ = new QLabel(boxGroup_);
+    boxTitle_->setWordWrap(true);
+    bf->addRow(boxTitle_);
+    x_ = pixelSpin(boxGroup_);
+    y_ = pixelSpin(boxGroup_);
+    w_ = pixelSpin(boxGroup_);
+    h_ = pixelSpin(boxGroup_);
+    auto* xy = new QHBoxLayout;
+    xy->addWidget(x_);
+    xy->addWidget(y_);
+    auto* wh = new QHBoxLayout;
+    wh->addWidget(w_);
+    wh->addWidget(h_);
+    bf->addRow(tr("x, y"), xy);
+    bf->addRow(tr("w, h"), wh);
+    kind_ = new QComboBox(boxGroup_);
+    kind_->addItem(tr("Hard (pin exactly)"), int(BoxKind::Hard));
+    kind_->addItem(tr("Soft (stay inside)"), int(BoxKind::Soft));
+    bf->addRow(tr("Kind"), kind_);
+    easing_ = new QComboBox(boxGroup_);
+    fillEasing(easing_);
+    easing_->setToolTip(tr("Easing of the motion into this keyframe"));
+    bf->addRow(tr("Easing"), easing_);
+    layout->addWidget(boxGroup_);
+
+    pathGroup_ = new QGroupBox(tr("Motion path"), this);
+    auto* pf = new QFormLayout(pathGroup_);
+    pathInfo_ = new QLabel(pathGroup_);
+    pathInfo_->setWordWrap(true);
+    pf->addRow(pathInfo_);
+    pathFrom_ = intSpin(pathGroup_, 0, kMaxFrames - 1);
+    pathTo_ = intSpin(pathGroup_, 0, kMaxFrames - 1);
+    auto* span = new QHBoxLayout;
+    span->addWidget(pathFrom_);
+    span->addWidget(new QLabel(QStringLiteral("–"), pathGroup_));
+    span->addWidget(pathTo_);
+    pf->addRow(tr("Frames"), span);
+    pathEasing_ = new QComboBox(pathGroup_);
+    fillEasing(pathEasing_);
+    pf->addRow(tr("Easing"), pathEasing_);
+    pathRemove_ = new QPushButton(tr("Remove path"), pathGroup_);
+    pf->addRow(pathRemove_);
+    layout->addWidget(pathGroup_);
+
+    projectGroup_ = new QGroupBox(tr("Project"), this);
+    auto* jf = new QFormLayout(projectGroup_);
+    imageInfo_ = new QLabel(projectGroup_);
+    imageInfo_->setWordWrap(true);
+    imageInfo_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    jf->addRow(imageInfo_);
+    frames_ = intSpin(projectGroup_, 2, kMaxFrames);
+    fps_ = intSpin(projectGroup_, 1, 120, tr(" fps"));
+    jf->addRow(tr("Frames"), frames_);
+    jf->addRow(tr("Frame rate"), fps_);
+    outW_ = intSpin(projectGroup_, 16, 8192, QStringLiteral(" px"));
+    outH_ = intSpin(projectGroup_, 16, 8192, QStringLiteral(" px"));
+    outW_->setSingleStep(8);
+    outH_->setSingleStep(8);
+    auto* out = new QHBoxLayout;
+    out->addWidget(outW_);
+    out->addWidget(new QLabel(QStringLiteral("×"), projectGroup_));
+    out->addWidget(outH_);
+    jf->addRow(tr("Output"), out);
+    layout->addWidget(projectGroup_);
+    layout->addStretch(1);
+
+    for (QDoubleSpinBox* s : {x_, y_, w_, h_})
+        connect(s, &QDoubleSpinBox::valueChanged, this, &Inspector::boxEdited);
+    connect(kind_, &QComboBox::activated, this, &Inspector::kindEdited);
+    connect(easing_, &QComboBox::activated, this, &Inspector::easingEdited);
+    connect(pathFrom_, &QSpinBox::valueChanged, this, &Inspector::pathEdited);
+    connect(pathTo_, &QSpinBox::valueChanged, this, &Inspector::pathEdited);
+    connect(pathEasing_, &QComboBox::activated, this, &Inspector::pathEdited);
+    connect(pathRemove_, &QPushButton::clicked, this, [this] {
+        if (const Object* o = doc_->selectedObject(); o && o->path)
+            doc_->undoStack()->push(new SetPathCommand(doc_, toQString(o->id), std::nullopt));
+    });
+    for (QSpinBox* s : {frames_, fps_, outW_, outH_})
+        connect(s, &QSpinBox::valueChanged, this, &Inspector::settingsEdited);
+
+    connect(doc_, &Document::changed, this, &Inspector::refresh);
+    connect(doc_, &Document::selectionChanged, this, &Inspector::refresh);
+    connect(doc_, &Document::currentFrameChanged, this, &Inspector::refresh);
+    connect(doc_, &Document::imageChanged, this, &Inspector::refresh);
+    refresh();
+}
+
+void Inspector::refresh() {
+    updating_ = true;
+    const Project& p = doc_->project();
+    const Object* o = doc_->selectedObject();
+    const int frame = doc_->currentFrame();
+    const QSizeF img = doc_->imageSize();
+
+    // Box.
+    const Keyframe* kf = o ? o->keyframeAt(frame) : nullptr;
+    boxGroup_->setEnabled(o != nullptr);
+    for (QDoubleSpinBox* s : {x_, w_}) s->setMaximum(std::max(1.0, img.width()));
+    for (QDoubleSpinBox* s : {y_, h_}) s->setMaximum(std::max(1.0, img.height()));
+    if (!o) {
+        boxTitle_->setText(tr("Select an object to edit its box."));
+        for (QDoubleSpinBox* s : {x_, y_, w_, h_}) s->setValue(0);
+    } else {
+        const int idx = doc_->objectIndex(toQString(o->id));
+        const TrackSample& s = doc_->displayTracks().at(idx, frame);
+        const Box box = kf ? kf->box : s.box;
+        const QRectF r = doc_->toPixels(box);
+        x_->setValue(r.x());
+        y_->setValue(r.y());
+        w_->setValue(r.width());
+        h_->setValue(r.height());
+        boxTitle_->setText(kf ? tr("<b>%1</b> · keyframe at frame %2").arg(toQString(o->name).toHtmlEscaped()).arg(frame)
+                              : tr("<b>%1</b> · frame %2 is interpolated; editing adds a keyframe")
+                                    .arg(toQString(o->name).toHtmlEscaped())
+                                    .arg(frame));
+        const BoxKind k = kf ? kf->kind : BoxKind::Soft;
+        kind_->setCurrentIndex(kind_->findData(int(k)));
+        easing_->setCurrentIndex(easing_->findData(int(kf ? kf->easing : Easing::Linear)));
+    }
+    kind_->setEnabled(kf && frame != 0);
+    kind_->setToolTip(frame == 0 ? tr("Frame 0 boxes are always hard: they select the object")
+                                 : tr("Hard pins the object exactly; soft keeps it inside"));
+    easing_->setEnabled(kf && frame != 0);
+
+    // Path.
+    const bool hasPath = o && o->path;
+    pathGroup_->setEnabled(hasPath);
+    const int last = std::max(1, p.timeline.frames - 1);
+    pathFrom_->setMaximum(last);
+    pathTo_->setMaximum(last);
+    if (hasPath) {
+        pathInfo_->setText(tr("%n point(s). Drag points on the canvas; Delete removes the "
+                              "selected point.", nullptr, int(o->path->points.size())));
+        pathFrom_->setValue(o->path->from);
+        pathTo_->setValue(o->path->to);
+        pathEasing_->setCurrentIndex(pathEasing_->findData(int(o->path->easing)));
+    } else {
+        pathInfo_->setText(o ? tr("No path. Pick the Motion path tool (P) and click on the image.")
+                             : tr("Select an object."));
+    }
+
+    // Project.
+    projectGroup_->setEnabled(!doc_->isEmpty());
+    if (doc_->isEmpty()) {
+        imageInfo_->setText(tr("No image"));
+    } else {
+        const QString name = QFileInfo(doc_->imagePath()).fileName();
+        imageInfo_->setText(doc_->imageMissing()
+                                ? tr("<b>Image missing:</b> %1").arg(name.toHtmlEscaped())
+                                : tr("%1 (%2 × %3)").arg(name.toHtmlEscaped())
+                                      .arg(doc_->image().width())
+                                      .arg(doc_->image().height()));
+    }
+    frames_->setValue(p.timeline.frames);
+    fps_->setValue(p.timeline.fps);
+    outW_->setValue(p.output.width);
+    outH_->setValue(p.output.height);
+    updating_ = false;
+}
+
+void Inspector::boxEdited() {
+    if (updating_) return;
+    const Object* o = doc_->selectedObject();
+    if (!o) return;
+    const int frame = doc_->currentFrame();
+    const QSizeF img = doc_->imageSize();
+    QRectF r(x_->value(), y_->value(), std::max(1.0, w_->value()), std::max(1.0, h_->value()));
+    // Keep the box inside the image: shift first, then clip.
+    if (r.right() > img.width()) r.moveRight(img.width());
+    if (r.bottom() > img.height()) r.moveBottom(img.height());
+    r = r.intersected(QRectF(QPointF(0, 0), img));
+    if (r.width() <= 0 || r.height() <= 0) {
+        refresh();
+        return;
+    }
+    Keyframe kf;
+    if (const Keyframe* k = o->keyframeAt(frame)) {
+        kf = *k;
+    } else {
+        kf.frame = frame;
+        kf.kind = doc_->kindForNewKeyframe(*o, frame);
+    }
+    kf.box = doc_->fromPixels(r);
+    if (const Keyframe* k = o->keyframeAt(frame); k && *k == kf) return;
+    doc_->undoStack()->push(
+        new SetKeyframeCommand(doc_, toQString(o->id), kf, 0, tr("Edit box")));
+}
+
+void Inspector::kindEdited() {
+    const Object* o = doc_->selectedObject();
+    if (!o || updating_) return;
+    const Keyframe* k = o->keyframeAt(doc_->currentFrame());
+    if (!k || k->frame == 0) return;
+    Keyframe kf = *k;
+    kf.kind = BoxKind(kind_->currentData().toInt());
+    if (kf == *k) return;
+    doc_->undoStack()->push(new SetKeyframeCommand(
+        doc_, toQString(o->id), kf, 0,
+        kf.kind == BoxKind::Hard ? tr("Make keyframe hard") : tr("Make keyframe soft")));
+}
+
+void Inspector::easingEdited() {
+    const Object* o = doc_->selectedObject();
+    if (!o || updating_) return;
+    const Keyframe* k = o->keyframeAt(doc_->currentFrame());
+    if (!k || k->frame == 0) return;
+    Keyframe kf = *k;
+    kf.easing = Easing(easing_->currentData().toInt());
+    if (kf == *k) return;
+    doc_->undoStack()->push(new SetKeyframeCommand(doc_, toQString(o->id), kf, 0, tr("Set easing")));
+}
+
+void Inspector::pathEdited() {
+    const Object* o = doc_->selectedObject();
+    if (!o || !o->path || updating_) return;
+    MotionPath path = *o->path;
+    path.from = pathFrom_->value();
+    path.to = pathTo_->value();
+    path.easing = Easing(pathEasing_->currentData().toInt());
+    if (path.to <= path.from) {  // keep a valid span: move the other end
+        if (sender() == pathFrom_)
+            path.to = std::min(path.from + 1, doc_->project().timeline.frames - 1);
+        else
+            path.from = std::max(0, path.to - 1);
+        if (path.to <= path.from) {
+            refresh();
+            return;
+        }
+    }
+    if (path == *o->path) return;
+    doc_->undoStack()->push(
+        new SetPathCommand(doc_, toQString(o->id), path, 0, tr("Edit motion path")));
+}
+
+void Inspector::settingsEdited() {
+    if (updating_ || doc_->isEmpty()) return;
+    boxanim::Timeline t{frames_->value(), fps_->value()};
+    OutputSize out{outW_->value(), outH_->value()};
+    const Project& p = doc_->project();
+    if (t == p.timeline && out == p.output) return;
+    doc_->undoStack()->push(new ProjectSettingsCommand(doc_, t, out));
+}
+
+}  // namespace boxanim::ui

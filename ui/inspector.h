@@ -1,0 +1,62 @@
+// The inspector: the selected object's box at the playhead in reference-image
+// pixels (x, y, w, h), its kind and easing, its motion path span, and the
+// project settings (frames, fps, output size). Edits become commands.
+#pragma once
+
+#include <QWidget>
+
+class QComboBox;
+class QDoubleSpinBox;
+class QGroupBox;
+class QLabel;
+class QPushButton;
+class QSpinBox;
+
+namespace boxanim::ui {
+
+class Document;
+
+class Inspector : public QWidget {
+    Q_OBJECT
+public:
+    explicit Inspector(Document* doc, QWidget* parent = nullptr);
+
+    // Exposed for tests.
+    QDoubleSpinBox* xSpin() const { return x_; }
+    QDoubleSpinBox* ySpin() const { return y_; }
+    QDoubleSpinBox* wSpin() const { return w_; }
+    QDoubleSpinBox* hSpin() const { return h_; }
+    QComboBox* kindCombo() const { return kind_; }
+    QComboBox* easingCombo() const { return easing_; }
+    QSpinBox* framesSpin() const { return frames_; }
+    QSpinBox* fpsSpin() const { return fps_; }
+    QSpinBox* outWidthSpin() const { return outW_; }
+    QSpinBox* outHeightSpin() const { return outH_; }
+
+public slots:
+    void refresh();
+
+private:
+    void boxEdited();
+    void kindEdited();
+    void easingEdited();
+    void pathEdited();
+    void settingsEdited();
+
+    Document* doc_;
+    bool updating_ = false;
+    QGroupBox* boxGroup_;
+    QLabel* boxTitle_;
+    QDoubleSpinBox *x_, *y_, *w_, *h_;
+    QComboBox *kind_, *easing_;
+    QGroupBox* pathGroup_;
+    QLabel* pathInfo_;
+    QSpinBox *pathFrom_, *pathTo_;
+    QComboBox* pathEasing_;
+    QPushButton* pathRemove_;
+    QGroupBox* projectGroup_;
+    QLabel* imageInfo_;
+    QSpinBox *frames_, *fps_, *outW_, *outH_;
+};
+
+}  // namespace boxanim::ui

@@ -1,0 +1,123 @@
+// The editor window: canvas in the centre, objects / inspector / timeline in
+// docks, menus, toolbar and status bar; file handling, autosave and recovery.
+// Later panels (generation, results) plug in through addPanel() and the
+// canvas overlay (Canvas::setOverlayImage); Export… is enabled by them.
+#pragma once
+
+#include <QMainWindow>
+#include <QStringList>
+#include <memory>
+
+#include "ui/autosave.h"
+#include "ui/canvas.h"
+
+class QAction;
+class QActionGroup;
+class QDockWidget;
+class QLabel;
+class QMenu;
+class QTimer;
+
+namespace boxanim::ui {
+
+class Document;
+class TimelineView;
+class ObjectsPanel;
+class Inspector;
+class Prompts;
+
+struct MainWindowOptions {
+    bool persistentSettings = true;  // restore/save geometry, layout and recent files
+    bool autosave = true;            // run the autosave timer
+    QString autosaveDir;             // empty: the user's app-data folder
+};
+
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+public:
+    explicit MainWindow(const MainWindowOptions& options = {}, QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    Document* document() const { return doc_; }
+    Canvas* canvas() const { return canvas_; }
+    TimelineView* timeline() const { return timeline_; }
+    ObjectsPanel* objectsPanel() const { return objects_; }
+    Inspector* inspector() const { return inspector_; }
+    QAction* exportAction() const { return exportAct_; }
+    QAction* undoAction() const { return undoAct_; }
+    QAction* redoAction() const { return redoAct_; }
+    QAction* deleteAction() const { return deleteAct_; }
+    QAction* toolAction(Canvas::Tool tool) const;
+    const Autosave& autosave() const { return autosave_; }
+    QStringList recentFiles() const { return recent_; }
+
+    void setPrompts(std::unique_ptr<Prompts> prompts);
+    // Docks a panel (e.g. generation) and lists it in the View menu.
+    void addPanel(QDockWidget* dock, Qt::DockWidgetArea area);
+
+    // Files. Each returns false (with the reason shown) and leaves the current
+    // document untouched when it fails or the user cancels.
+    bool openFile(const QString& path);  // a .boxanim project or an image
+    bool openProject(const QString& path);
+    bool newFromImage(const QString& path);
+    bool save();
+    bool saveAs();
+    bool saveTo(const QString& path);
+    bool maybeSave();  // asks about unsaved changes; false = cancelled
+
+    // Autosave / recovery.
+    void setAutosaveInterval(int ms);
+    int autosaveInterval() const;
+    bool autosaveNow();
+    // At start without a file: offers the newest recoverable autosave.
+    bool offerRecovery();
+
+public slots:
+    void deleteSelection();
+    void showShortcuts();
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
+
+private:
+    void createActions();
+    void createMenus();
+    void createDocks();
+    void updateTitle();
+    void updateActions();
+    void updateFrameLabel();
+    void addRecent(const QString& path);
+    void rebuildRecentMenu();
+    void readSettings();
+    void writeSettings();
+    bool offerRecoveryFor(const Autosave::Entry& entry, const QString& openedPath);
+    void showStatus(const QString& text, int ms = 6000);
+    QImage readImage(const QString& path, QString* error) const;
+
+    MainWindowOptions options_;
+    Document* doc_;
+    Canvas* canvas_;
+    TimelineView* timeline_;
+    ObjectsPanel* objects_;
+    Inspector* inspector_;
+    QDockWidget *objectsDock_, *inspectorDock_, *timelineDock_;
+    std::unique_ptr<Prompts> prompts_;
+    Autosave autosave_;
+    QTimer* autosaveTimer_;
+    QStringList recent_;
+
+    QAction *newAct_, *openAct_, *saveAct_, *saveAsAct_, *exportAct_, *quitAct_;
+    QAction *undoAct_, *redoAct_, *deleteAct_, *addObjectAct_;
+    QAction *zoomInAct_, *zoomOutAct_, *zoomFitAct_, *zoomActualAct_;
+    QAction *prevFrameAct_, *nextFrameAct_, *firstFrameAct_, *lastFrameAct_;
+    QAction *shortcutsAct_, *aboutAct_;
+    QActionGroup* toolGroup_;
+    QAction *selectAct_, *hardAct_, *softAct_, *pathAct_;
+    QMenu* recentMenu_;
+    QMenu* viewMenu_;
+    QLabel *posLabel_, *frameLabel_, *zoomLabel_;
+};
+
+}  // namespace boxanim::ui

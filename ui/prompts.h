@@ -1,0 +1,48 @@
+// Every question the editor asks the user goes through this interface, so
+// tests (and --screenshot) can answer without dialogs.
+#pragma once
+
+#include <QDateTime>
+#include <QString>
+
+class QWidget;
+
+namespace boxanim::ui {
+
+class Prompts {
+public:
+    enum class SaveChoice { Save, Discard, Cancel };
+    enum class RecoveryChoice { Recover, Discard, Later };
+
+    virtual ~Prompts() = default;
+    virtual SaveChoice askSaveChanges(QWidget* parent, const QString& documentName);
+    virtual RecoveryChoice askRecover(QWidget* parent, const QString& documentName,
+                                      const QDateTime& autosaved, const QDateTime& saved);
+    virtual void showError(QWidget* parent, const QString& title, const QString& text);
+    // The reference image is missing: returns the new image path, or empty to skip.
+    virtual QString askRelink(QWidget* parent, const QString& missingPath);
+    virtual QString openFileName(QWidget* parent, const QString& dir);
+    virtual QString imageFileName(QWidget* parent, const QString& dir);
+    virtual QString saveFileName(QWidget* parent, const QString& suggested);
+};
+
+// For --screenshot and batch use: never asks, prints errors to stderr.
+class SilentPrompts : public Prompts {
+public:
+    SaveChoice askSaveChanges(QWidget*, const QString&) override { return SaveChoice::Discard; }
+    RecoveryChoice askRecover(QWidget*, const QString&, const QDateTime&,
+                              const QDateTime&) override {
+        return RecoveryChoice::Later;
+    }
+    void showError(QWidget*, const QString& title, const QString& text) override;
+    QString askRelink(QWidget*, const QString&) override { return {}; }
+    QString openFileName(QWidget*, const QString&) override { return {}; }
+    QString imageFileName(QWidget*, const QString&) override { return {}; }
+    QString saveFileName(QWidget*, const QString&) override { return {}; }
+};
+
+// File-dialog name filters shared by the editor.
+QString imageNameFilter();
+QString projectNameFilter();
+
+}  // namespace boxanim::ui
