@@ -97,4 +97,9 @@ struct VideoInfo {
 };
 VideoInfo probeVideo(const std::string& path);
 
+// Encodes a synthetic panning clip in every format into `folder` (files are
+// removed again) and reports frames per second of each, one line.
+std::string exportBenchmark(const std::string& folder, int width = 1024, int height = 768,
+                            int frames = 48);
+
 }  // namespace boxanim
