@@ -204,6 +204,27 @@ private slots:
         }
     }
 
+    void committedFixtures() {
+        const std::string dir = BOXANIM_TEST_DATA "/images/";
+        const cv::Mat img = loadImage(dir + "exif-orientation-6.jpg");
+        QCOMPARE(img.size(), cv::Size(32, 64));
+        QVERIFY(img.at<cv::Vec3b>(8, 16)[2] > 180);   // red on top
+        QVERIFY(img.at<cv::Vec3b>(56, 16)[0] > 180);  // blue below
+        const std::pair<const char*, const char*> bad[] = {
+            {"truncated.png", "truncated or damaged PNG file"},
+            {"truncated.jpg", "truncated or damaged JPEG file"},
+            {"not-an-image.png", "not a supported image"}};
+        for (const auto& [name, message] : bad) {
+            const std::string path = dir + name;
+            try {
+                loadImage(path);
+                QFAIL(name);
+            } catch (const MediaError& e) {
+                QVERIFY(QString(e.what()).startsWith(QString::fromStdString(path + ": " + message)));
+            }
+        }
+    }
+
     void refusesOver100Megapixels() {
         // A PNG whose header claims 20000x20000 (400 MP): refused from the
         // header, without decoding (the pixel data here is bogus).
