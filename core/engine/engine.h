@@ -1,0 +1,99 @@
+// The narrow generation facade (DESIGN §3, §6): a GenerationRequest value in,
+// a GenerationResult value out, progress/preview/cancel per job. No Qt, no
+// torch types; the UI and the CLI both drive generation through this header.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <opencv2/core/mat.hpp>
+
+#include "core/project/project.h"
+#include "core/project/tracks.h"
+
+namespace boxanim {
+
+enum class JobState { Queued, Running, Finished, Cancelled, Failed };
+const char* toString(JobState state);
+
+// Everything an engine needs, by value: the worker never sees the live Project.
+struct GenerationRequest {
+    std::uint64_t jobId = 0;
+    cv::Mat image;     // reference image, BGR 8UC3, full resolution
+    Project project;   // snapshot: objects in depth order (front first), timeline
+    Tracks tracks;     // expandTracks(project, {variety})
+
+    std::string engine = "boxflow";  // "boxflow" | "cutout"
+    std::string model = "boxflow-s";
+    std::string modelsDir;           // empty: defaultModelsDir()
+    std::string device = "auto";     // "auto" | "cpu" | "cuda"
+    std::uint64_t seed = 1234;
+    int steps = 4;
+    double variety = 0.5;
+
+    int outWidth = 0, outHeight = 0;  // output size; 0 = the image's size
+    int frames = 0;                   // output frame count; 0 = the timeline's
+    int fps = 0;                      // 0 = the timeline's
+    int previewLongSide = 256;        // size of streamed preview frames
+    bool wantPreviews = true;
+
+    // Builds a request from a project snapshot and its loaded image, taking
+    // engine, seed, steps, variety, device, size, frames and fps from it.
+    static GenerationRequest fromProject(const Project& project, const cv::Mat& image);
+};
+
+struct GenerationProgress {
+    std::uint64_t jobId = 0;
+    std::string stage;      // "matting", "clean plate", "sampling 2/4", "rendering", ...
+    double fraction = 0.0;  // 0..1 of the whole job; reaches 1 only with the frames
+};
+
+struct PreviewFrames {
+    std::uint64_t jobId = 0;
+    int step = 0, steps = 0;      // sampler step this x0 estimate comes from
+    std::vector<cv::Mat> frames;  // BGR, long side previewLongSide, timeline frame count
+};
+
+// Wall time per stage in milliseconds, for `boxanim-cli bench` and the CLI's --timings.
+struct StageTimes {
+    double matting = 0, plate = 0, plan = 0, render = 0;
+    std::vector<double> samplerSteps;
+};
+
+struct GenerationResult {
+    std::uint64_t jobId = 0;
+    JobState state = JobState::Queued;
+    std::string message;              // failure reason, or empty
+    std::vector<std::string> notices; // e.g. "CUDA ran out of memory; finished on the CPU"
+    std::vector<cv::Mat> frames;      // BGR full-size output frames
+    int fps = 24;
+    std::string engine;               // the engine that produced the frames
+    std::string device;               // "cpu" or "cuda"
+    StageTimes times;
+};
+
+struct JobCallbacks {
+    std::function<void(const GenerationProgress&)> progress;
+    std::function<void(const PreviewFrames&)> preview;
+    const std::atomic<bool>* cancel = nullptr;  // checked between every step
+
+    bool cancelled() const { return cancel && cancel->load(std::memory_order_relaxed); }
+};
+
+// Runs one job to completion on the calling thread. Never throws: failures
+// come back as JobState::Failed with a message naming the file or the problem.
+GenerationResult generate(const GenerationRequest& request, const JobCallbacks& callbacks = {});
+
+// The names of the engines generate() accepts.
+std::vector<std::string> engineNames();
+
+// Where models live: $BOXANIM_MODELS_DIR, else models/ beside the installed
+// binary (../share/boxanim/models or ../../models for a build tree), else the
+// source tree's models/.
+std::string defaultModelsDir();
+
+}  // namespace boxanim
