@@ -454,6 +454,7 @@ void Exporter::finish() {
     if (d.done) return;
     if (d.tmp.empty()) throw std::logic_error("Exporter: finish after abort");
     try {
+        if (d.frames == 0) d.fail("no frames to write");
         std::error_code ec;
         if (d.format == ExportFormat::PngSequence) {
             if (fs::exists(d.dest, ec)) {

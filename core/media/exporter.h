@@ -62,8 +62,9 @@ public:
     // A CV_8UC3 BGR frame of the size given at open (CV_8UC4 and CV_8UC1 are
     // converted). Throws MediaError on encoder or write failures.
     void addFrame(const cv::Mat& frame);
-    // Flushes, closes and renames into place. Throws MediaError on failure (the
-    // temporary output is removed and the destination left as it was).
+    // Flushes, closes and renames into place. Throws MediaError on failure,
+    // including "no frames to write" (the temporary output is removed and the
+    // destination left as it was).
     void finish();
     // Drops everything written so far. Safe to call more than once.
     void abort();

@@ -202,6 +202,44 @@ std::optional<ImageHeader> sniffBmp(const std::string& b, const std::string& nam
     return h;
 }
 
+// Any decoded layout to 8-bit BGR: deeper samples scaled down, grey
+// expanded, and transparency flattened over white (a sticker on a page).
+cv::Mat toBgr8(cv::Mat img) {
+    if (img.depth() == CV_16U) {
+        img.convertTo(img, CV_8U, 1.0 / 257.0);
+    } else if (img.depth() == CV_32F || img.depth() == CV_64F) {
+        img.convertTo(img, CV_8U, 255.0);
+    } else if (img.depth() != CV_8U) {
+        img.convertTo(img, CV_8U);
+    }
+    switch (img.channels()) {
+        case 1: cv::cvtColor(img, img, cv::COLOR_GRAY2BGR); break;
+        case 2: {
+            std::vector<cv::Mat> ch;
+            cv::split(img, ch);
+            cv::Mat bgra;
+            cv::merge(std::vector<cv::Mat>{ch[0], ch[0], ch[0], ch[1]}, bgra);
+            img = bgra;
+            [[fallthrough]];
+        }
+        case 4: {
+            cv::Mat out(img.size(), CV_8UC3);
+            for (int y = 0; y < img.rows; ++y) {
+                const uchar* s = img.ptr<uchar>(y);
+                uchar* d = out.ptr<uchar>(y);
+                for (int x = 0; x < img.cols; ++x, s += 4, d += 3) {
+                    const int a = s[3];
+                    for (int c = 0; c < 3; ++c) d[c] = static_cast<uchar>((s[c] * a + 255 * (255 - a) + 127) / 255);
+                }
+            }
+            img = out;
+            break;
+        }
+        default: break;
+    }
+    return img;
+}
+
 }  // namespace
 
 std::optional<ImageHeader> sniffImage(const std::string& b, const std::string& name) {
@@ -266,12 +304,12 @@ cv::Mat loadImage(const std::string& path) {
     cv::Mat raw(1, static_cast<int>(bytes.size()), CV_8UC1, bytes.data());
     cv::Mat img;
     try {
-        img = cv::imdecode(raw, cv::IMREAD_COLOR | cv::IMREAD_IGNORE_ORIENTATION);
+        img = cv::imdecode(raw, cv::IMREAD_UNCHANGED | cv::IMREAD_IGNORE_ORIENTATION);
     } catch (const cv::Exception& e) {
         throw MediaError(path, "cannot decode " + header->format + " image: " + e.err);
     }
     if (img.empty()) throw MediaError(path, "cannot decode " + header->format + " image (damaged?)");
-    return applyExifOrientation(img, header->orientation);
+    return applyExifOrientation(toBgr8(img), header->orientation);
 }
 
 cv::Mat loadVideoFrame(const std::string& path, int index) {

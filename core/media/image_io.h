@@ -32,7 +32,8 @@ std::optional<ImageHeader> sniffImage(const std::string& bytes, const std::strin
 // Turns a stored image upright for an EXIF orientation (1..8; others: as is).
 cv::Mat applyExifOrientation(const cv::Mat& image, int orientation);
 
-// Loads an image as CV_8UC3 BGR, upright. Checks the header first: an image
+// Loads an image as CV_8UC3 BGR, upright (16-bit samples scaled to 8 bits,
+// grey expanded, transparency flattened over white). Checks the header first: an image
 // over kMaxImagePixels is refused before its pixels are decoded. Throws
 // MediaError naming the file.
 cv::Mat loadImage(const std::string& path);

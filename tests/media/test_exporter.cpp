@@ -235,6 +235,12 @@ private slots:
             QCOMPARE(entries(dir.path()).size(), 1);  // the hidden temporary
         }  // destroyed without finish()
         QCOMPARE(entries(dir.path()), QStringList{});
+        // Finishing without frames is an error and leaves nothing either.
+        {
+            Exporter empty(dir.filePath("empty.webm").toStdString(), {64, 48}, 24);
+            QVERIFY_THROWS_EXCEPTION(MediaError, empty.finish());
+        }
+        QCOMPARE(entries(dir.path()), QStringList{});
         // A wrong frame size is refused, the export can still finish.
         Exporter ex(dir.filePath("b.mp4").toStdString(), {64, 48}, 24);
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument, ex.addFrame(cv::Mat(10, 10, CV_8UC3)));

@@ -125,6 +125,20 @@ private slots:
         QCOMPARE(loadReference(path).size(), img.size());
     }
 
+    void flattensTransparencyAndDepth() {
+        cv::Mat rgba(10, 20, CV_8UC4, cv::Scalar(0, 0, 255, 255));  // opaque red
+        rgba(cv::Rect(10, 0, 10, 10)).setTo(cv::Scalar(0, 0, 0, 0));  // transparent right half
+        const std::string path = file("sticker.png");
+        writeBytes(path, encode(".png", rgba));
+        const cv::Mat img = loadImage(path);
+        QCOMPARE(img.type(), CV_8UC3);
+        QCOMPARE(img.at<cv::Vec3b>(5, 2), cv::Vec3b(0, 0, 255));
+        QCOMPARE(img.at<cv::Vec3b>(5, 15), cv::Vec3b(255, 255, 255));
+        cv::Mat deep(8, 8, CV_16UC1, cv::Scalar(65535));
+        writeBytes(file("deep.png"), encode(".png", deep));
+        QCOMPARE(loadImage(file("deep.png")).at<cv::Vec3b>(3, 3), cv::Vec3b(255, 255, 255));
+    }
+
     void exifOrientationJpeg() {
         const std::string path = file("rotated.jpg");
         writeBytes(path, jpegWithOrientation(halves(), 6));  // stored 64x32, "rotate 90 CW"
