@@ -47,14 +47,32 @@ Axis upsampleAxis(int outN, int lowN, int from, int count) {
     return ax;
 }
 
-inline float bilinear(const float* f, int w, const Axis& xs, int xi, int y0, int y1, float ay) {
+// The two passes of bilinear upsampling: rows of the low-resolution field
+// blended vertically, then sampled horizontally per output column.
+inline void lerpRows(const float* f, int w, int y0, int y1, float a, float* out) {
     const float* r0 = f + static_cast<std::size_t>(y0) * w;
     const float* r1 = f + static_cast<std::size_t>(y1) * w;
-    const int x0 = xs.i0[xi], x1 = xs.i1[xi];
-    const float ax = xs.a[xi];
-    const float top = r0[x0] + ax * (r0[x1] - r0[x0]);
-    const float bot = r1[x0] + ax * (r1[x1] - r1[x0]);
-    return top + ay * (bot - top);
+    for (int x = 0; x < w; ++x) out[x] = r0[x] + a * (r1[x] - r0[x]);
+}
+
+inline float lerpAt(const float* row, const Axis& xs, int i) {
+    const float a = row[xs.i0[i]], b = row[xs.i1[i]];
+    return a + xs.a[i] * (b - a);
+}
+
+// Per-thread buffers of the frame size, reused across frames (views of them
+// are taken per layer), so rendering does not fault in fresh pages per frame.
+struct Scratch {
+    cv::Mat map1, map2, vmap, warped;
+};
+
+Scratch& scratch(cv::Size size) {
+    thread_local Scratch s;
+    s.map1.create(size, CV_16SC2);
+    s.map2.create(size, CV_16UC1);
+    s.vmap.create(size, CV_32FC1);
+    s.warped.create(size, CV_8UC4);
+    return s;
 }
 
 // Linear blend between the two model keyframes around a timeline position.
@@ -125,11 +143,15 @@ LowFields lowFields(const MotionPlan& plan, const KeyBlend& kb) {
     return lf;
 }
 
+// A source coordinate in remap's fixed point (1/32 px), as cv::convertMaps
+// computes it for CV_16SC2 + CV_16UC1 maps.
+inline int toFixed(float v) {
+    return cvRound(std::min(kMaxCoord, std::max(-kMaxCoord, v)) * kInterTab);
+}
+
 inline void fixedPoint(float sx, float sy, short* m1, ushort* m2) {
-    sx = std::min(kMaxCoord, std::max(-kMaxCoord, sx));
-    sy = std::min(kMaxCoord, std::max(-kMaxCoord, sy));
-    const int ix = cvRound(sx * kInterTab);
-    const int iy = cvRound(sy * kInterTab);
+    const int ix = toFixed(sx);
+    const int iy = toFixed(sy);
     m1[0] = static_cast<short>(ix >> kInterBits);
     m1[1] = static_cast<short>(iy >> kInterBits);
     *m2 = static_cast<ushort>((iy & (kInterTab - 1)) * kInterTab + (ix & (kInterTab - 1)));
@@ -238,18 +260,20 @@ void Renderer::renderAt(const MotionPlan& plan, double time, cv::Mat& out) const
     } else {
         const Axis xs = upsampleAxis(W, lf.w, 0, W);
         const Axis ys = upsampleAxis(H, lf.h, 0, H);
-        cv::Mat map1(size_, CV_16SC2), map2(size_, CV_16UC1);
+        Scratch& sc = scratch(size_);
+        cv::Mat& map1 = sc.map1;
+        cv::Mat& map2 = sc.map2;
+        const int lw = lf.w;
         cv::parallel_for_(cv::Range(0, H), [&](const cv::Range& rows) {
+            std::vector<float> fxRow(lw), fyRow(lw);
             for (int y = rows.start; y < rows.end; ++y) {
                 short* m1 = map1.ptr<short>(y);
                 ushort* m2 = map2.ptr<ushort>(y);
-                const int y0 = ys.i0[y], y1 = ys.i1[y];
-                const float ay = ys.a[y];
-                for (int x = 0; x < W; ++x) {
-                    const float fx = bilinear(lf.flowX.data(), lf.w, xs, x, y0, y1, ay);
-                    const float fy = bilinear(lf.flowY.data(), lf.w, xs, x, y0, y1, ay);
-                    fixedPoint(x + fx * W, y + fy * H, m1 + 2 * x, m2 + x);
-                }
+                lerpRows(lf.flowX.data(), lw, ys.i0[y], ys.i1[y], ys.a[y], fxRow.data());
+                lerpRows(lf.flowY.data(), lw, ys.i0[y], ys.i1[y], ys.a[y], fyRow.data());
+                for (int x = 0; x < W; ++x)
+                    fixedPoint(x + lerpAt(fxRow.data(), xs, x) * W,
+                               y + lerpAt(fyRow.data(), xs, x) * H, m1 + 2 * x, m2 + x);
             }
         });
         cv::remap(plate_, out, map1, map2, cv::INTER_LINEAR, cv::BORDER_REPLICATE);
@@ -289,31 +313,48 @@ void Renderer::renderAt(const MotionPlan& plan, double time, cv::Mat& out) const
         const Axis xs = upsampleAxis(W, lf.w, roi.x, roi.width);
         const Axis ys = upsampleAxis(H, lf.h, roi.y, roi.height);
         const float* vis = lf.vis[k + 1].data();
-        cv::Mat map1(roi.size(), CV_16SC2), map2(roi.size(), CV_16UC1), vmap(roi.size(), CV_32FC1);
+        Scratch& sc = scratch(size_);
+        cv::Mat map1 = sc.map1(cv::Rect(cv::Point(), roi.size()));
+        cv::Mat map2 = sc.map2(cv::Rect(cv::Point(), roi.size()));
+        cv::Mat vmap = sc.vmap(cv::Rect(cv::Point(), roi.size()));
+        cv::Mat warped = sc.warped(cv::Rect(cv::Point(), roi.size()));
         const bool useFlow = !lf.flowZero;
+        // Without flow the map is separable: fixed-point x per column, y per row.
+        std::vector<int> ixTab(roi.width);
+        for (int c = 0; c < roi.width; ++c)
+            ixTab[c] = toFixed(static_cast<float>(ax * (roi.x + c) + bx - pr.x));
+        const int lw = lf.w;
         cv::parallel_for_(cv::Range(0, roi.height), [&](const cv::Range& rows) {
+            std::vector<float> visRow(lw), fxRow(useFlow ? lw : 0), fyRow(useFlow ? lw : 0);
             for (int r = rows.start; r < rows.end; ++r) {
                 const int y = roi.y + r;
                 short* m1 = map1.ptr<short>(r);
                 ushort* m2 = map2.ptr<ushort>(r);
                 float* vv = vmap.ptr<float>(r);
-                const int y0 = ys.i0[r], y1 = ys.i1[r];
-                const float wy = ys.a[r];
-                const float syBase = static_cast<float>(ay * y + by - pr.y);
-                for (int c = 0; c < roi.width; ++c) {
-                    const int x = roi.x + c;
-                    float sx = static_cast<float>(ax * x + bx - pr.x);
-                    float sy = syBase;
-                    if (useFlow) {
-                        sx += fsx * bilinear(lf.flowX.data(), lf.w, xs, c, y0, y1, wy);
-                        sy += fsy * bilinear(lf.flowY.data(), lf.w, xs, c, y0, y1, wy);
+                const float sy = static_cast<float>(ay * y + by - pr.y);
+                // Vertical pass of the bilinear upsampling, once per row.
+                lerpRows(vis, lw, ys.i0[r], ys.i1[r], ys.a[r], visRow.data());
+                for (int c = 0; c < roi.width; ++c) vv[c] = lerpAt(visRow.data(), xs, c);
+                if (!useFlow) {
+                    const int iy = toFixed(sy);
+                    const short yi = static_cast<short>(iy >> kInterBits);
+                    const int yf = (iy & (kInterTab - 1)) * kInterTab;
+                    for (int c = 0; c < roi.width; ++c) {
+                        m1[2 * c] = static_cast<short>(ixTab[c] >> kInterBits);
+                        m1[2 * c + 1] = yi;
+                        m2[c] = static_cast<ushort>(yf + (ixTab[c] & (kInterTab - 1)));
                     }
-                    fixedPoint(sx, sy, m1 + 2 * c, m2 + c);
-                    vv[c] = bilinear(vis, lf.w, xs, c, y0, y1, wy);
+                    continue;
+                }
+                lerpRows(lf.flowX.data(), lw, ys.i0[r], ys.i1[r], ys.a[r], fxRow.data());
+                lerpRows(lf.flowY.data(), lw, ys.i0[r], ys.i1[r], ys.a[r], fyRow.data());
+                for (int c = 0; c < roi.width; ++c) {
+                    const float sx = static_cast<float>(ax * (roi.x + c) + bx - pr.x) +
+                                     fsx * lerpAt(fxRow.data(), xs, c);
+                    fixedPoint(sx, sy + fsy * lerpAt(fyRow.data(), xs, c), m1 + 2 * c, m2 + c);
                 }
             }
         });
-        cv::Mat warped;
         cv::remap(layer.patch, warped, map1, map2, cv::INTER_LINEAR, cv::BORDER_CONSTANT,
                   cv::Scalar::all(0));
 
@@ -326,10 +367,14 @@ void Renderer::renderAt(const MotionPlan& plan, double time, cv::Mat& out) const
                 for (int c = 0; c < roi.width; ++c, o += 3, p += 4) {
                     const float v = vv[c];
                     if (p[3] == 0 || v <= 0.f) continue;
+                    if (p[3] == 255 && v >= 1.f) {
+                        o[0] = p[0], o[1] = p[1], o[2] = p[2];
+                        continue;
+                    }
                     const float keep = 1.f - p[3] * (1.f / 255.f) * v;
-                    o[0] = cv::saturate_cast<uchar>(p[0] * v + o[0] * keep);
-                    o[1] = cv::saturate_cast<uchar>(p[1] * v + o[1] * keep);
-                    o[2] = cv::saturate_cast<uchar>(p[2] * v + o[2] * keep);
+                    o[0] = static_cast<uchar>(p[0] * v + o[0] * keep + 0.5f);
+                    o[1] = static_cast<uchar>(p[1] * v + o[1] * keep + 0.5f);
+                    o[2] = static_cast<uchar>(p[2] * v + o[2] * keep + 0.5f);
                 }
             }
         });
