@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "app/cli/bench.h"
 #include "app/cli/progress_bar.h"
 #include "core/engine/engine.h"
 #include "core/media/exporter.h"
@@ -289,6 +290,19 @@ int cmdRender(const std::vector<std::string>& argv) {
     return kExitOk;
 }
 
+int cmdBench(const std::vector<std::string>& argv) {
+    Args a = Args::parse(argv, 1, {"--device", "--steps", "--models", "--json"}, {"--quick"});
+    if (a.positional.size() > 1) throw InputError("bench: expected at most one PROJECT");
+    BenchOptions o;
+    if (!a.positional.empty()) o.project = a.positional[0];
+    if (auto v = a.get("--device")) o.device = *v;
+    if (auto v = a.get("--steps")) o.steps = static_cast<int>(parseInt("--steps", *v, 1, 8));
+    if (auto v = a.get("--models")) o.modelsDir = *v;
+    if (auto v = a.get("--json")) o.jsonPath = *v;
+    o.quick = a.get("--quick").has_value();
+    return runBench(o);
+}
+
 }  // namespace
 
 int runCli(const std::vector<std::string>& args) {
@@ -301,7 +315,8 @@ int runCli(const std::vector<std::string>& args) {
         if (cmd == "new") return cmdNew(args);
         if (cmd == "info") return cmdInfo(args);
         if (cmd == "render") return cmdRender(args);
-        throw InputError(cmd + ": unknown command (expected new, info or render)");
+        if (cmd == "bench") return cmdBench(args);
+        throw InputError(cmd + ": unknown command (expected new, info, render or bench)");
     } catch (const ProjectError& e) {
         std::fprintf(stderr, "boxanim-cli: %s\n", e.what());
         return kExitBadInput;

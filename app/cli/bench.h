@@ -1,0 +1,21 @@
+// `boxanim-cli bench`: time per stage, peak memory, renderer and exporter
+// throughput; printed as a table and as JSON (docs/BENCHMARKS.md).
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace boxanim {
+
+struct BenchOptions {
+    std::string project;          // empty: the example project
+    std::string device = "auto";
+    std::string modelsDir;        // empty: defaultModelsDir()
+    int steps = 4;
+    bool quick = false;           // tiny sizes, for the CTest case
+    std::string jsonPath;         // also write the JSON here
+};
+
+int runBench(const BenchOptions& options);
+
+}  // namespace boxanim
