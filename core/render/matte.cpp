@@ -49,15 +49,25 @@ cv::Mat computeMatte(const cv::Mat& image, const Box& box, const MatteOptions& o
 
     cv::Mat mask(ws, CV_8UC1, cv::Scalar(cv::GC_BGD));
     cv::Mat fg;
-    const bool coversImage = rect.width >= ws.width - 1 && rect.height >= ws.height - 1;
-    if (coversImage) {
-        // grabCut needs some background samples; with a box covering the whole
-        // image, the object is the whole image.
-        fg = cv::Mat(ws, CV_8UC1, cv::Scalar(255));
+    // grabCut fits 5-component colour models to the inside and the outside of
+    // the rectangle: both need enough samples. A box (nearly) covering the
+    // image, or a box of a few pixels, is taken whole.
+    constexpr int kMinSamples = 64;
+    const int inside = rect.area(), outside = ws.area() - rect.area();
+    bool modelled = inside >= kMinSamples && outside >= kMinSamples;
+    if (modelled) {
+        try {
+            cv::Mat bgModel, fgModel;
+            cv::grabCut(small, mask, rect, bgModel, fgModel, options.iterations,
+                        cv::GC_INIT_WITH_RECT);
+        } catch (const cv::Exception&) {
+            modelled = false;  // degenerate colour statistics (e.g. a flat image)
+        }
+    }
+    if (!modelled) {
+        fg = cv::Mat::zeros(ws, CV_8UC1);
+        fg(rect).setTo(255);
     } else {
-        cv::Mat bgModel, fgModel;
-        cv::grabCut(small, mask, rect, bgModel, fgModel, options.iterations,
-                    cv::GC_INIT_WITH_RECT);
         fg = (mask == cv::GC_FGD) | (mask == cv::GC_PR_FGD);
         // Keep components of at least 5% of the largest one: drops speckles,
         // keeps an object made of a few separate parts.

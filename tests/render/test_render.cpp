@@ -144,6 +144,36 @@ private slots:
         QVERIFY(cv::countNonZero(hole) < 1.6 * M_PI * 40 * 40);
     }
 
+    void matteEdgeCases() {
+        cv::Mat img = background();
+        // A box of a couple of pixels, a box covering the whole image, a box
+        // on a flat image, a degenerate box: no throw, sensible mattes.
+        const cv::Mat tiny = computeMatte(img, {0.5, 0.5, 0.505, 0.505});
+        QVERIFY(cv::countNonZero(tiny > 0.5f) < 200);
+        const cv::Mat whole = computeMatte(img, {0.0, 0.0, 1.0, 1.0});
+        QVERIFY(cv::countNonZero(whole > 0.5f) > 0.95 * kW * kH);
+        const cv::Mat flat(kH, kW, CV_8UC3, cv::Scalar(80, 80, 80));
+        const cv::Mat flatMatte = computeMatte(flat, {0.25, 0.25, 0.75, 0.75});
+        QCOMPARE(flatMatte.size(), flat.size());
+        QCOMPARE(cv::countNonZero(computeMatte(img, {0.3, 0.3, 0.3, 0.6})), 0);
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, computeMatte(cv::Mat(), {0, 0, 1, 1}));
+        // An object without keyframes: zero matte, identity motion, renders.
+        Project p;
+        p.timeline.frames = 4;
+        Object o;
+        o.id = "empty";
+        p.objects.push_back(o);
+        const Tracks tracks = cutoutTracks(p);
+        const auto mattes = computeMattes(img, tracks);
+        QCOMPARE(cv::countNonZero(mattes[0]), 0);
+        const MotionPlan plan = buildCutoutPlan(tracks, mattes);
+        QCOMPARE(plan.boxes[0][2], (Box{0, 0, 1, 1}));
+        const Renderer renderer(img, mattes, computeCleanPlate(img, mattes));
+        cv::Mat diff;
+        cv::absdiff(renderer.renderAt(plan, 2.0), img, diff);
+        QCOMPARE(cv::countNonZero(diff.reshape(1)), 0);
+    }
+
     void discFollowsBoxes_data() {
         QTest::addColumn<int>("outputFrames");
         QTest::newRow("timeline count") << 24;
