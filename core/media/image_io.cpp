@@ -137,13 +137,20 @@ std::optional<ImageHeader> sniffJpeg(const std::string& b, const std::string& na
     if (!sawFrame || !sawScan) truncated(name, "JPEG");
     // Entropy-coded data runs to the end-of-image marker; without one the
     // file was cut short (libjpeg would quietly fill the rest with grey).
+    // Inside scans 0xFF is always followed by 0x00 (stuffing), a restart
+    // marker or another segment, so the first FF D9 after the first scan
+    // ends the image; anything after it (e.g. a motion photo's video) is
+    // not ours to judge.
     bool sawEnd = false;
-    for (std::size_t i = b.size(); i-- > o + 1;) {
-        if (std::uint8_t(b[i - 1]) == 0xFF && std::uint8_t(b[i]) == 0xD9) {
+    for (std::size_t i = o; i + 1 < b.size();) {
+        const void* hit = std::memchr(b.data() + i, 0xFF, b.size() - i - 1);
+        if (!hit) break;
+        i = static_cast<std::size_t>(static_cast<const char*>(hit) - b.data());
+        if (std::uint8_t(b[i + 1]) == 0xD9) {
             sawEnd = true;
             break;
         }
-        if (b.size() - i > 1 << 20) break;  // trailing data over 1 MiB: give up looking
+        ++i;
     }
     if (!sawEnd) truncated(name, "JPEG");
     return h;
@@ -309,6 +316,9 @@ cv::Mat loadImage(const std::string& path) {
         throw MediaError(path, "cannot decode " + header->format + " image: " + e.err);
     }
     if (img.empty()) throw MediaError(path, "cannot decode " + header->format + " image (damaged?)");
+    if (static_cast<std::int64_t>(img.cols) * img.rows > kMaxImagePixels)
+        throw MediaError(path, "image is " + std::to_string(img.cols) + "x" +
+                                   std::to_string(img.rows) + "; the limit is 100 megapixels");
     return applyExifOrientation(toBgr8(img), header->orientation);
 }
 

@@ -159,6 +159,9 @@ private slots:
         cv::Mat diff;
         cv::absdiff(cvImg, img, diff);
         QCOMPARE(cv::countNonZero(diff.reshape(1)), 0);
+        // Data after the end of the image (a motion photo's video) is fine.
+        writeBytes(path, jpegWithOrientation(halves(), 6) + std::string(3 << 20, '\x5a'));
+        QCOMPARE(loadImage(path).size(), cv::Size(32, 64));
         // Orientation 3 (180 degrees): red moves to the right.
         writeBytes(path, jpegWithOrientation(halves(), 3));
         const cv::Mat flipped = loadImage(path);
