@@ -15,6 +15,7 @@
 #include "app/cli/bench.h"
 #include "app/cli/progress_bar.h"
 #include "core/engine/engine.h"
+#include "core/eval/evaluate.h"
 #include "core/media/exporter.h"
 #include "core/media/image_io.h"
 #include "core/project/project_io.h"
@@ -290,6 +291,50 @@ int cmdRender(const std::vector<std::string>& argv) {
     return kExitOk;
 }
 
+int cmdEval(const std::vector<std::string>& argv) {
+    Args a = Args::parse(argv, 1, {}, {});
+    if (a.positional.size() != 2) throw InputError("eval: expected PROJECT VIDEO");
+    const Project project = loadProject(a.positional[0]);
+    std::vector<cv::Mat> frames;
+    try {
+        frames = readClip(a.positional[1]);
+    } catch (const std::exception& e) {
+        throw InputError(e.what());
+    }
+    const ClipScore s = evaluateClip(project, frames);
+    nlohmann::json doc;
+    doc["project"] = a.positional[0];
+    doc["video"] = a.positional[1];
+    doc["frames"] = s.frames;
+    doc["size"] = {s.width, s.height};
+    auto metrics = [](double iouHard, bool hasHard, double cont, double rate, bool hasSoft,
+                      double centre, double identity) {
+        nlohmann::json m;
+        m["mean_iou_hard"] = hasHard ? nlohmann::json(iouHard) : nlohmann::json(nullptr);
+        m["containment"] = hasSoft ? nlohmann::json(cont) : nlohmann::json(nullptr);
+        m["containment_rate"] = hasSoft ? nlohmann::json(rate) : nlohmann::json(nullptr);
+        m["centre_error"] = centre;
+        m["identity_ncc"] = identity;
+        return m;
+    };
+    nlohmann::json objs = nlohmann::json::array();
+    for (const ObjectScore& o : s.objects) {
+        nlohmann::json j = metrics(o.meanIoUHard, o.hardFrames > 0, o.containment, o.containmentRate,
+                                   o.softFrames > 0, o.centreError, o.identity);
+        j["id"] = o.id;
+        j["name"] = o.name;
+        j["hard_frames"] = o.hardFrames;
+        j["soft_frames"] = o.softFrames;
+        objs.push_back(j);
+    }
+    doc["objects"] = objs;
+    doc["overall"] = metrics(s.meanIoUHard, s.hasHard, s.containment, s.containmentRate, s.hasSoft,
+                             s.centreError, s.identity);
+    doc["overall"]["background_change"] = s.backgroundChange;
+    std::printf("%s\n", doc.dump(2).c_str());
+    return kExitOk;
+}
+
 int cmdBench(const std::vector<std::string>& argv) {
     Args a = Args::parse(argv, 1, {"--device", "--steps", "--models", "--json"}, {"--quick"});
     if (a.positional.size() > 1) throw InputError("bench: expected at most one PROJECT");
@@ -315,8 +360,9 @@ int runCli(const std::vector<std::string>& args) {
         if (cmd == "new") return cmdNew(args);
         if (cmd == "info") return cmdInfo(args);
         if (cmd == "render") return cmdRender(args);
+        if (cmd == "eval") return cmdEval(args);
         if (cmd == "bench") return cmdBench(args);
-        throw InputError(cmd + ": unknown command (expected new, info, render or bench)");
+        throw InputError(cmd + ": unknown command (expected new, info, render, eval or bench)");
     } catch (const ProjectError& e) {
         std::fprintf(stderr, "boxanim-cli: %s\n", e.what());
         return kExitBadInput;

@@ -1,0 +1,178 @@
+#include "core/eval/evaluate.h"
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <stdexcept>
+
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+#include <opencv2/tracking.hpp>
+#include <opencv2/videoio.hpp>
+
+#include "core/project/tracks.h"
+
+namespace boxanim {
+
+namespace fs = std::filesystem;
+
+double iou(const cv::Rect2d& a, const cv::Rect2d& b) {
+    const double inter = (a & b).area();
+    const double uni = a.area() + b.area() - inter;
+    return uni > 0 ? inter / uni : 0.0;
+}
+
+namespace {
+
+cv::Rect2d toPixels(const Box& b, cv::Size size) {
+    return {b.x1 * size.width, b.y1 * size.height, b.width() * size.width, b.height() * size.height};
+}
+
+// Normalised cross-correlation of two crops at a common size, in [-1, 1].
+double ncc(const cv::Mat& frameA, const cv::Rect2d& ra, const cv::Mat& frameB, const cv::Rect2d& rb) {
+    const cv::Rect bounds(0, 0, frameA.cols, frameA.rows);
+    const cv::Rect ia = cv::Rect(ra) & bounds, ib = cv::Rect(rb) & cv::Rect(0, 0, frameB.cols, frameB.rows);
+    if (ia.area() < 4 || ib.area() < 4) return 0.0;
+    cv::Mat a, b;
+    cv::cvtColor(frameA(ia), a, cv::COLOR_BGR2GRAY);
+    cv::cvtColor(frameB(ib), b, cv::COLOR_BGR2GRAY);
+    cv::resize(a, a, cv::Size(48, 48), 0, 0, cv::INTER_AREA);
+    cv::resize(b, b, cv::Size(48, 48), 0, 0, cv::INTER_AREA);
+    a.convertTo(a, CV_32F);
+    b.convertTo(b, CV_32F);
+    cv::Scalar ma, sa, mb, sb;
+    cv::meanStdDev(a, ma, sa);
+    cv::meanStdDev(b, mb, sb);
+    if (sa[0] < 1e-3 || sb[0] < 1e-3) return sa[0] < 1e-3 && sb[0] < 1e-3 ? 1.0 : 0.0;
+    const double cov = cv::mean((a - ma[0]).mul(b - mb[0]))[0];
+    return cov / (sa[0] * sb[0]);
+}
+
+}  // namespace
+
+std::vector<cv::Mat> readClip(const std::string& path) {
+    std::vector<cv::Mat> frames;
+    std::error_code ec;
+    if (fs::is_directory(path, ec)) {
+        std::vector<fs::path> files;
+        for (const auto& e : fs::directory_iterator(path, ec))
+            if (e.path().extension() == ".png") files.push_back(e.path());
+        std::sort(files.begin(), files.end());
+        for (const auto& f : files) {
+            cv::Mat m = cv::imread(f.string(), cv::IMREAD_COLOR);
+            if (m.empty()) throw std::runtime_error(f.string() + ": cannot read PNG frame");
+            frames.push_back(m);
+        }
+    } else {
+        if (!fs::exists(path, ec)) throw std::runtime_error(path + ": file does not exist");
+        cv::VideoCapture cap(path, cv::CAP_FFMPEG);
+        if (!cap.isOpened()) throw std::runtime_error(path + ": cannot open as a video");
+        cv::Mat f;
+        while (cap.read(f)) frames.push_back(f.clone());
+    }
+    if (frames.empty()) throw std::runtime_error(path + ": no frames");
+    return frames;
+}
+
+ClipScore evaluateClip(const Project& project, const std::vector<cv::Mat>& frames) {
+    ClipScore score;
+    if (frames.empty()) throw std::invalid_argument("evaluateClip: no frames");
+    const int N = static_cast<int>(frames.size()), F = project.timeline.frames;
+    const cv::Size size = frames[0].size();
+    score.frames = N;
+    score.width = size.width;
+    score.height = size.height;
+    const double diag = std::hypot(size.width, size.height);
+
+    const Tracks soft = expandTracks(project, {project.generation.variety});
+    const Tracks exact = expandTracks(project, {0.0});
+    auto frameOf = [&](int i) {
+        const double t = N > 1 ? double(i) * (F - 1) / (N - 1) : 0.0;
+        return std::clamp(static_cast<int>(t + 0.5), 0, F - 1);
+    };
+
+    // Background: pixels outside every expected box of every frame.
+    cv::Mat background(size, CV_8UC1, cv::Scalar(255));
+    for (std::size_t k = 0; k < project.objects.size(); ++k)
+        for (int f = 0; f < F; ++f) {
+            cv::Rect2d r = toPixels(soft.at(int(k), f).box, size);
+            r.x -= 2; r.y -= 2; r.width += 4; r.height += 4;  // anti-aliased rims
+            cv::rectangle(background, cv::Rect(r), cv::Scalar(0), cv::FILLED);
+        }
+
+    for (std::size_t k = 0; k < project.objects.size(); ++k) {
+        ObjectScore os;
+        os.id = project.objects[k].id;
+        os.name = project.objects[k].name;
+        const cv::Rect2d start = toPixels(exact.at(int(k), 0).box, size);
+        cv::Ptr<cv::TrackerCSRT> tracker = cv::TrackerCSRT::create();
+        tracker->init(frames[0], cv::Rect(start));
+        os.tracked.push_back(start);
+        cv::Rect2d last = start;
+        double iouSum = 0, contSum = 0, centreSum = 0, idSum = 0;
+        int contHits = 0;
+        for (int i = 1; i < N; ++i) {
+            cv::Rect found;
+            // A lost track keeps its last position: that is what a viewer would see too.
+            if (tracker->update(frames[i], found) && found.area() > 0) last = cv::Rect2d(found);
+            os.tracked.push_back(last);
+            const int f = frameOf(i);
+            const TrackSample& s = soft.at(int(k), f);
+            const cv::Rect2d expected = toPixels(exact.at(int(k), f).box, size);
+            if (s.kind == BoxKind::Hard) {
+                iouSum += iou(last, expected);
+                ++os.hardFrames;
+            } else if (s.kind == BoxKind::Soft) {
+                const cv::Rect2d region = toPixels(s.box, size);
+                const double c = last.area() > 0 ? (last & region).area() / last.area() : 0.0;
+                contSum += c;
+                contHits += c >= 0.9;
+                ++os.softFrames;
+            }
+            const double dx = (last.x + last.width / 2) - (expected.x + expected.width / 2);
+            const double dy = (last.y + last.height / 2) - (expected.y + expected.height / 2);
+            centreSum += std::hypot(dx, dy) / diag;
+            idSum += ncc(frames[0], start, frames[i], last);
+        }
+        const int moving = std::max(1, N - 1);
+        os.meanIoUHard = os.hardFrames ? iouSum / os.hardFrames : 0.0;
+        os.containment = os.softFrames ? contSum / os.softFrames : 0.0;
+        os.containmentRate = os.softFrames ? double(contHits) / os.softFrames : 0.0;
+        os.centreError = centreSum / moving;
+        os.identity = N > 1 ? idSum / moving : 1.0;
+        score.objects.push_back(os);
+    }
+
+    int nHard = 0, nSoft = 0;
+    for (const ObjectScore& o : score.objects) {
+        if (o.hardFrames) { score.meanIoUHard += o.meanIoUHard; ++nHard; }
+        if (o.softFrames) {
+            score.containment += o.containment;
+            score.containmentRate += o.containmentRate;
+            ++nSoft;
+        }
+        score.centreError += o.centreError;
+        score.identity += o.identity;
+    }
+    const double nObj = std::max<std::size_t>(1, score.objects.size());
+    score.hasHard = nHard > 0;
+    score.hasSoft = nSoft > 0;
+    if (nHard) score.meanIoUHard /= nHard;
+    if (nSoft) { score.containment /= nSoft; score.containmentRate /= nSoft; }
+    score.centreError /= nObj;
+    score.identity /= nObj;
+
+    if (cv::countNonZero(background) > 0 && N > 1) {
+        double sum = 0;
+        cv::Mat diff;
+        for (int i = 1; i < N; ++i) {
+            cv::absdiff(frames[i], frames[0], diff);
+            const cv::Scalar m = cv::mean(diff, background);
+            sum += (m[0] + m[1] + m[2]) / 3.0;
+        }
+        score.backgroundChange = sum / (N - 1);
+    }
+    return score;
+}
+
+}  // namespace boxanim
