@@ -102,8 +102,6 @@ cv::Mat computeMatte(const cv::Mat& image, const Box& box, const MatteOptions& o
     if (radius <= 0) {
         radius = std::max(2, static_cast<int>(std::lround(2.0 / scale)));
     }
-    cv::Mat guide;
-    image.convertTo(guide, CV_32FC3, 1.0 / 255.0);
     // Only the neighbourhood of the (grown) box can be non-zero: filter there.
     const double inv = 1.0 / scale;
     cv::Rect roi(cv::Point(static_cast<int>(std::floor(rect.x * inv)) - 2 * radius,
@@ -111,8 +109,9 @@ cv::Mat computeMatte(const cv::Mat& image, const Box& box, const MatteOptions& o
                  cv::Point(static_cast<int>(std::ceil((rect.x + rect.width) * inv)) + 2 * radius,
                            static_cast<int>(std::ceil((rect.y + rect.height) * inv)) + 2 * radius));
     roi &= cv::Rect(0, 0, full.width, full.height);
-    cv::Mat refined;
-    cv::ximgproc::guidedFilter(guide(roi), soft(roi), refined, radius, options.guidedEps, -1);
+    cv::Mat guide, refined;
+    image(roi).convertTo(guide, CV_32FC3, 1.0 / 255.0);
+    cv::ximgproc::guidedFilter(guide, soft(roi), refined, radius, options.guidedEps, -1);
     cv::min(cv::max(refined, 0.0), 1.0, refined);
     // Clean near-zero / near-one noise so the matte has crisp empty space and a
     // solid inside.
