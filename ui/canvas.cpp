@@ -687,10 +687,10 @@ void Canvas::paintObject(QPainter& p, int index) {
         p.fillRect(vr, fill);
     }
     const double width = selected ? 2.5 : 2.0;
-    // A dark halo under the coloured line keeps it visible on light photos;
-    // the colour itself carries it on dark ones.
+    // A halo of the opposite lightness under the coloured line keeps the box
+    // readable on dark and on light photos alike.
     p.setBrush(Qt::NoBrush);
-    p.setPen(QPen(QColor(0, 0, 0, 150), width + 2.0));
+    p.setPen(QPen(haloFor(color), width + 2.0));
     p.drawRect(vr);
     QPen pen(color, width);
     if (kind == BoxKind::Soft) {
@@ -702,10 +702,7 @@ void Canvas::paintObject(QPainter& p, int index) {
     p.drawRect(vr);
 
     QString label = toQString(o.name);
-    if (!isKey)
-        label += tr(" · interpolated");
-    else if (kind == BoxKind::Soft)
-        label += tr(" · soft");
+    if (selected && !isKey) label += tr(" · interpolated");
     paintLabel(p, vr, label, color);
 
     if (selected) {
@@ -740,8 +737,14 @@ void Canvas::paintSelectedExtras(QPainter& p) {
         p.setBrush(Qt::NoBrush);
         p.setPen(pen);
         p.drawRect(vr);
-        p.setPen(QColor(255, 255, 255, 170));
-        p.drawText(vr.adjusted(3, 1, 0, 0), Qt::AlignLeft | Qt::AlignTop, QString::number(k.frame));
+        const QString num = QString::number(k.frame);
+        const QRectF tag(vr.left() + 2, vr.top() + 2, p.fontMetrics().horizontalAdvance(num) + 6,
+                         p.fontMetrics().height());
+        p.setPen(Qt::NoPen);
+        p.setBrush(QColor(0, 0, 0, 120));
+        p.drawRoundedRect(tag, 2, 2);
+        p.setPen(QColor(255, 255, 255, 220));
+        p.drawText(tag, Qt::AlignCenter, num);
     }
 
     // Trajectory: centres of the expanded track (the engines' function).
@@ -759,7 +762,7 @@ void Canvas::paintSelectedExtras(QPainter& p) {
         }
         if (line.size() > 1) {
             p.setBrush(Qt::NoBrush);
-            p.setPen(QPen(QColor(0, 0, 0, 140), 3.5, Qt::SolidLine, Qt::RoundCap, Qt::RoundJoin));
+            p.setPen(QPen(haloFor(color), 3.5, Qt::SolidLine, Qt::RoundCap, Qt::RoundJoin));
             p.drawPolyline(line);
             p.setPen(QPen(color, 1.6, Qt::SolidLine, Qt::RoundCap, Qt::RoundJoin));
             p.drawPolyline(line);
@@ -810,6 +813,23 @@ void Canvas::paintSelectedExtras(QPainter& p) {
     }
 }
 
+void Canvas::paintOtherPaths(QPainter& p) {
+    const QSizeF s = doc_->imageSize();
+    for (const Object& o : doc_->project().objects) {
+        if (!o.path || toQString(o.id) == doc_->selectedObjectId()) continue;
+        QPolygonF curve;
+        for (const auto& pt : pathPolyline(*o.path))
+            curve << toView(QPointF(pt[0] * s.width(), pt[1] * s.height()));
+        QColor c = objectColor(o);
+        c.setAlpha(170);
+        p.setBrush(Qt::NoBrush);
+        p.setPen(QPen(haloFor(c), 2.6));
+        p.drawPolyline(curve);
+        p.setPen(QPen(c, 1.2, Qt::DashLine));
+        p.drawPolyline(curve);
+    }
+}
+
 void Canvas::drawForeground(QPainter* painter, const QRectF&) {
     if (doc_->isEmpty()) return;
     QPainter& p = *painter;
@@ -819,6 +839,7 @@ void Canvas::drawForeground(QPainter* painter, const QRectF&) {
 
     const int n = int(doc_->project().objects.size());
     const int sel = doc_->objectIndex(doc_->selectedObjectId());
+    paintOtherPaths(p);
     for (int i = n - 1; i >= 0; --i)  // back to front; the selected one last
         if (i != sel) paintObject(p, i);
     paintSelectedExtras(p);

@@ -84,6 +84,7 @@ private:
     void updateHoverCursor(const QPointF& viewPt);
     void paintObject(QPainter& p, int index);
     void paintSelectedExtras(QPainter& p);
+    void paintOtherPaths(QPainter& p);
     void paintLabel(QPainter& p, const QRectF& vr, const QString& text, const QColor& color);
 
     Document* doc_;

@@ -18,6 +18,11 @@ QColor contrastingText(const QColor& bg) {
     return l > 0.55 ? QColor(0x10, 0x10, 0x10) : QColor(Qt::white);
 }
 
+QColor haloFor(const QColor& line) {
+    const double l = 0.2126 * line.redF() + 0.7152 * line.greenF() + 0.0722 * line.blueF();
+    return l < 0.25 ? QColor(255, 255, 255, 170) : QColor(0, 0, 0, 150);
+}
+
 QIcon swatchIcon(const QColor& color, int size) {
     QPixmap pm(size, size);
     pm.fill(Qt::transparent);

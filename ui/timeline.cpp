@@ -52,8 +52,9 @@ TimelineView::TimelineView(Document* doc, QWidget* parent) : QWidget(parent), do
     });
 }
 
-QSize TimelineView::sizeHint() const { return QSize(800, kRuler + kRow * std::max(3, rowCount()) + 6); }
-QSize TimelineView::minimumSizeHint() const { return QSize(kHeader + 200, kRuler + kRow + 6); }
+// Tall enough for every object a project can hold, so no row is ever cut off.
+QSize TimelineView::sizeHint() const { return QSize(800, kRuler + kRow * kMaxObjects + 4); }
+QSize TimelineView::minimumSizeHint() const { return QSize(kHeader + 200, kRuler + kRow * kMaxObjects + 4); }
 
 double TimelineView::trackLeft() const { return kHeader + kPadLeft; }
 double TimelineView::trackRight() const { return std::max(trackLeft() + 10.0, double(width() - kPadRight)); }
@@ -241,14 +242,24 @@ void TimelineView::paintEvent(QPaintEvent*) {
         diamond.lineTo(ctr.x() - h, ctr.y());
         diamond.closeSubpath();
         const bool active = m.frame == current && toQString(o.id) == selected;
-        if (m.kind == BoxKind::Hard) {
-            p.setPen(QPen(active ? pal.text().color() : QColor(0, 0, 0, 170), active ? 2 : 1));
-            p.setBrush(c);
-        } else {
-            p.setPen(QPen(c.darker(active ? 160 : 110), active ? 3 : 2.2));
-            p.setBrush(pal.base());
-        }
+        const QColor edge = active ? pal.text().color() : QColor(0, 0, 0, 170);
+        p.setPen(QPen(edge, active ? 2 : 1));
+        p.setBrush(c);
         p.drawPath(diamond);
+        if (m.kind == BoxKind::Soft) {
+            // Hollow: a coloured band around an empty middle, outlined inside
+            // too, so it reads as hollow even for white or very light colours.
+            const double in = h * 0.5;
+            QPainterPath hole;
+            hole.moveTo(ctr.x(), ctr.y() - in);
+            hole.lineTo(ctr.x() + in, ctr.y());
+            hole.lineTo(ctr.x(), ctr.y() + in);
+            hole.lineTo(ctr.x() - in, ctr.y());
+            hole.closeSubpath();
+            p.setPen(QPen(QColor(0, 0, 0, 150), 1));
+            p.setBrush(pal.base());
+            p.drawPath(hole);
+        }
     }
 
     // Playhead.

@@ -1,5 +1,5 @@
 // boxanim [PROJECT|IMAGE]           the editor
-// boxanim --screenshot OUT.png [..] lays the window out offscreen at 1280x800,
+// boxanim --screenshot OUT.png [--frame N] [..] lays the window out offscreen at 1280x800,
 //                                   renders it to a PNG and exits (docs, tests)
 #include <QApplication>
 #include <QCommandLineParser>
@@ -45,6 +45,10 @@ int main(int argc, char** argv) {
                                QStringLiteral("Render the window (1280x800) to <png> and exit."),
                                QStringLiteral("png"));
     parser.addOption(shotOpt);
+    QCommandLineOption frameOpt(QStringLiteral("frame"),
+                                QStringLiteral("With --screenshot: put the playhead on frame <n>."),
+                                QStringLiteral("n"), QStringLiteral("0"));
+    parser.addOption(frameOpt);
     parser.addPositionalArgument(QStringLiteral("file"),
                                  QStringLiteral("A .boxanim project or an image to start from."),
                                  QStringLiteral("[file]"));
@@ -69,6 +73,14 @@ int main(int argc, char** argv) {
         const auto& objects = window.document()->project().objects;
         if (!objects.empty())
             window.document()->setSelectedObjectId(QString::fromStdString(objects.front().id));
+        bool ok = false;
+        const int frame = parser.value(frameOpt).toInt(&ok);
+        if (!ok || frame < 0) {
+            std::fprintf(stderr, "boxanim: --frame: expected a frame number, got %s\n",
+                         qPrintable(parser.value(frameOpt)));
+            return 2;
+        }
+        window.document()->setCurrentFrame(frame);
         window.resize(1280, 800);
         window.show();
         for (int i = 0; i < 5; ++i) QApplication::processEvents();
