@@ -368,7 +368,10 @@ void MainWindow::addPanel(QDockWidget* dock, Qt::DockWidgetArea area) {
 // ---------------------------------------------------------------- state
 
 void MainWindow::updateTitle() {
-    setWindowTitle(QStringLiteral("%1[*] — BoxAnim").arg(doc_->displayName()));
+    if (doc_->isEmpty())
+        setWindowTitle(QStringLiteral("BoxAnim[*]"));
+    else
+        setWindowTitle(QStringLiteral("%1[*] — BoxAnim").arg(doc_->displayName()));
     setWindowModified(!doc_->isEmpty() && !doc_->undoStack()->isClean());
 }
 
