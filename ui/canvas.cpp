@@ -404,6 +404,10 @@ void Canvas::addPathPoint(const QPointF& imagePx) {
         emit statusMessage(tr("Select an object, then click to lay out its motion path."));
         return;
     }
+    if (doc_->project().timeline.frames < 2) {
+        emit statusMessage(tr("A motion path needs a timeline of at least 2 frames."));
+        return;
+    }
     const QSizeF s = doc_->imageSize();
     const QPointF c = clampToImage(imagePx);
     const std::array<double, 2> pt{c.x() / s.width(), c.y() / s.height()};

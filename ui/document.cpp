@@ -23,6 +23,7 @@ void Document::reset(Project project, const QString& filePath, const QString& im
     pathNode_ = -1;
     display_.reset();
     relaxed_.reset();
+    ++revision_;
     undo_.setClean();
     emit documentReset();
     emit imageChanged();
@@ -50,6 +51,7 @@ void Document::relinkImage(const QString& absPath, const QImage& image, const st
     imageMissing_ = false;
     project_.reference.path = toStd(absPath);
     project_.reference.sha256 = sha256;
+    ++revision_;
     undo_.resetClean();  // the document now differs from the file
     emit imageChanged();
     emit changed();
@@ -129,6 +131,7 @@ BoxKind Document::kindForNewKeyframe(const Object& obj, int frame) const {
 }
 
 void Document::touch() {
+    ++revision_;
     display_.reset();
     relaxed_.reset();
     if (!selected_.isEmpty() && !object(selected_)) {

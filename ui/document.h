@@ -66,6 +66,9 @@ public:
     // Kind a new keyframe at `frame` gets when made by editing an interpolated box.
     BoxKind kindForNewKeyframe(const Object& obj, int frame) const;
 
+    // Increases with every content change (autosave writes only new states).
+    quint64 revision() const { return revision_; }
+
     // Drag sessions: commands pushed with the same non-zero session merge.
     int newSession() { return ++session_; }
 
@@ -98,6 +101,7 @@ private:
     int frame_ = 0;
     int pathNode_ = -1;
     int session_ = 0;
+    quint64 revision_ = 0;
     mutable std::optional<Tracks> display_, relaxed_;
 };
 

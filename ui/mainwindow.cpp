@@ -605,12 +605,20 @@ void MainWindow::setAutosaveInterval(int ms) { autosaveTimer_->setInterval(ms); 
 int MainWindow::autosaveInterval() const { return autosaveTimer_->interval(); }
 
 bool MainWindow::autosaveNow() {
-    if (doc_->isEmpty() || doc_->undoStack()->isClean()) return false;
+    if (doc_->isEmpty()) return false;
+    if (doc_->undoStack()->isClean()) {  // e.g. undone back to the saved state
+        autosave_.remove(doc_->project().id);
+        return false;
+    }
+    if (doc_->revision() == autosavedRevision_ &&
+        QFileInfo::exists(autosave_.fileFor(doc_->project().id)))
+        return true;  // already written
     QString err;
     if (!autosave_.write(doc_->project(), doc_->filePath(), doc_->imagePath(), &err)) {
         showStatus(tr("Autosave failed: %1").arg(err));
         return false;
     }
+    autosavedRevision_ = doc_->revision();
     return true;
 }
 

@@ -107,6 +107,7 @@ private:
     Autosave autosave_;
     QTimer* autosaveTimer_;
     QStringList recent_;
+    quint64 autosavedRevision_ = 0;
 
     QAction *newAct_, *openAct_, *saveAct_, *saveAsAct_, *exportAct_, *quitAct_;
     QAction *undoAct_, *redoAct_, *deleteAct_, *addObjectAct_;

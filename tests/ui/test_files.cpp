@@ -206,6 +206,22 @@ private slots:
         QCOMPARE(h.doc()->project().objects[1].name, edited.objects[1].name);
     }
 
+    void autosaveTimerWritesAndCleanStateRemoves() {
+        const QString dir = tmp_.path() + QStringLiteral("/timer");
+        QDir().mkpath(dir);
+        Harness h(dir + QStringLiteral("/as"), true);
+        h.window->setAutosaveInterval(30);
+        QVERIFY(h.window->newFromImage(makeImage(dir)));
+        const QString copy = h.window->autosave().fileFor(h.doc()->project().id);
+        QVERIFY(copy.startsWith(dir + QStringLiteral("/as/")));
+        h.drag(QPointF(40, 40), QPointF(140, 120));
+        QTRY_VERIFY(QFileInfo::exists(copy));
+        QCOMPARE(int(loadProject(copy.toStdString()).objects.size()), 1);
+        // Undoing back to the saved (clean) state drops the copy.
+        h.doc()->undoStack()->undo();
+        QTRY_VERIFY(!QFileInfo::exists(copy));
+    }
+
     void staleAutosaveNotOffered() {
         const QString dir = tmp_.path() + QStringLiteral("/t");
         QDir().mkpath(dir);

@@ -74,10 +74,10 @@ inline QString makeImage(const QString& dir, const QString& name = QStringLitera
 struct Harness {
     std::shared_ptr<ScriptedPrompts::State> prompts = std::make_shared<ScriptedPrompts::State>();
     std::unique_ptr<MainWindow> window;
-    explicit Harness(const QString& autosaveDir) {
+    explicit Harness(const QString& autosaveDir, bool autosaveTimer = false) {
         MainWindowOptions o;
         o.persistentSettings = false;
-        o.autosave = false;
+        o.autosave = autosaveTimer;
         o.autosaveDir = autosaveDir;
         window = std::make_unique<MainWindow>(o);
         window->setPrompts(std::make_unique<ScriptedPrompts>(prompts));
