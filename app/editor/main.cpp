@@ -9,6 +9,7 @@
 #include <QTimer>
 #include <cstdio>
 #include <cstring>
+#include <initializer_list>
 #include <memory>
 
 #include "ui/document.h"
@@ -16,24 +17,28 @@
 #include "ui/prompts.h"
 
 namespace {
-bool wantsScreenshot(int argc, char** argv) {
+bool hasArg(int argc, char** argv, std::initializer_list<const char*> names) {
     for (int i = 1; i < argc; ++i)
-        if (std::strcmp(argv[i], "--screenshot") == 0 ||
-            std::strncmp(argv[i], "--screenshot=", 13) == 0)
-            return true;
+        for (const char* n : names) {
+            const size_t len = std::strlen(n);
+            if (std::strncmp(argv[i], n, len) == 0 && (argv[i][len] == 0 || argv[i][len] == '='))
+                return true;
+        }
     return false;
 }
 }  // namespace
 
 int main(int argc, char** argv) {
-    const bool screenshot = wantsScreenshot(argc, argv);
-    if (screenshot) qputenv("QT_QPA_PLATFORM", "offscreen");  // no display needed
+    const bool screenshot = hasArg(argc, argv, {"--screenshot"});
+    // No display needed to take a screenshot or to print help.
+    if (screenshot || hasArg(argc, argv, {"-h", "--help", "--help-all", "-v", "--version"}))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
 
     QApplication app(argc, argv);
     QApplication::setOrganizationName(QStringLiteral("BoxAnim"));
     QApplication::setApplicationName(QStringLiteral("boxanim"));
     QApplication::setApplicationDisplayName(QStringLiteral("BoxAnim"));
-    QApplication::setApplicationVersion(QStringLiteral("0.1.0"));
+    QApplication::setApplicationVersion(QStringLiteral(BOXANIM_VERSION));
     QApplication::setDesktopFileName(QStringLiteral("boxanim"));
 
     QCommandLineParser parser;
