@@ -50,10 +50,13 @@ Inspector::Inspector(Document* doc, QWidget* parent) : QWidget(parent), doc_(doc
     layout->setContentsMargins(4, 4, 4, 4);
 
     boxGroup_ = new QGroupBox(tr("Box at playhead"), this);
-    auto* bf = new QFormLayout(boxGroup_);
+    // Wrapped hints sit above the forms: QFormLayout rows clip wrapped labels.
+    auto* bv = new QVBoxLayout(boxGroup_);
     boxTitle_ = new QLabel(boxGroup_);
     boxTitle_->setWordWrap(true);
-    bf->addRow(boxTitle_);
+    bv->addWidget(boxTitle_);
+    auto* bf = new QFormLayout;
+    bv->addLayout(bf);
     x_ = pixelSpin(boxGroup_);
     y_ = pixelSpin(boxGroup_);
     w_ = pixelSpin(boxGroup_);
@@ -77,10 +80,12 @@ Inspector::Inspector(Document* doc, QWidget* parent) : QWidget(parent), doc_(doc
     layout->addWidget(boxGroup_);
 
     pathGroup_ = new QGroupBox(tr("Motion path"), this);
-    auto* pf = new QFormLayout(pathGroup_);
+    auto* pv = new QVBoxLayout(pathGroup_);
     pathInfo_ = new QLabel(pathGroup_);
     pathInfo_->setWordWrap(true);
-    pf->addRow(pathInfo_);
+    pv->addWidget(pathInfo_);
+    auto* pf = new QFormLayout;
+    pv->addLayout(pf);
     pathFrom_ = intSpin(pathGroup_, 0, kMaxFrames - 1);
     pathTo_ = intSpin(pathGroup_, 0, kMaxFrames - 1);
     auto* span = new QHBoxLayout;
@@ -96,11 +101,13 @@ Inspector::Inspector(Document* doc, QWidget* parent) : QWidget(parent), doc_(doc
     layout->addWidget(pathGroup_);
 
     projectGroup_ = new QGroupBox(tr("Project"), this);
-    auto* jf = new QFormLayout(projectGroup_);
+    auto* jv = new QVBoxLayout(projectGroup_);
     imageInfo_ = new QLabel(projectGroup_);
     imageInfo_->setWordWrap(true);
     imageInfo_->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    jf->addRow(imageInfo_);
+    jv->addWidget(imageInfo_);
+    auto* jf = new QFormLayout;
+    jv->addLayout(jf);
     frames_ = intSpin(projectGroup_, 2, kMaxFrames);
     fps_ = intSpin(projectGroup_, 1, 120, tr(" fps"));
     jf->addRow(tr("Frames"), frames_);
@@ -163,7 +170,7 @@ void Inspector::refresh() {
         w_->setValue(r.width());
         h_->setValue(r.height());
         boxTitle_->setText(kf ? tr("<b>%1</b> · keyframe at frame %2").arg(toQString(o->name).toHtmlEscaped()).arg(frame)
-                              : tr("<b>%1</b> · frame %2 is interpolated; editing adds a keyframe")
+                              : tr("<b>%1</b> · frame %2 (interpolated: an edit adds a keyframe)")
                                     .arg(toQString(o->name).toHtmlEscaped())
                                     .arg(frame));
         const BoxKind k = kf ? kf->kind : BoxKind::Soft;
@@ -182,8 +189,8 @@ void Inspector::refresh() {
     pathFrom_->setMaximum(last);
     pathTo_->setMaximum(last);
     if (hasPath) {
-        pathInfo_->setText(tr("%n point(s). Drag points on the canvas; Delete removes the "
-                              "selected point.", nullptr, int(o->path->points.size())));
+        pathInfo_->setText(tr("%1 points · drag them on the canvas; Delete removes the "
+                              "selected one").arg(o->path->points.size()));
         pathFrom_->setValue(o->path->from);
         pathTo_->setValue(o->path->to);
         pathEasing_->setCurrentIndex(pathEasing_->findData(int(o->path->easing)));

@@ -18,6 +18,7 @@
 #include <QMessageBox>
 #include <QMimeData>
 #include <QPainter>
+#include <QScrollArea>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QStatusBar>
@@ -349,12 +350,18 @@ void MainWindow::createDocks() {
         return d;
     };
     objectsDock_ = dock(tr("Objects"), QStringLiteral("objectsDock"), objects_, Qt::RightDockWidgetArea);
-    inspectorDock_ = dock(tr("Inspector"), QStringLiteral("inspectorDock"), inspector_,
+    // Scrolls rather than squeezing its wrapped hints on short screens.
+    auto* inspectorScroll = new QScrollArea(this);
+    inspectorScroll->setWidget(inspector_);
+    inspectorScroll->setWidgetResizable(true);
+    inspectorScroll->setFrameShape(QFrame::NoFrame);
+    inspectorScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    inspectorDock_ = dock(tr("Inspector"), QStringLiteral("inspectorDock"), inspectorScroll,
                           Qt::RightDockWidgetArea);
     timelineDock_ = dock(tr("Timeline"), QStringLiteral("timelineDock"), timeline_,
                          Qt::BottomDockWidgetArea);
     setCorner(Qt::BottomRightCorner, Qt::RightDockWidgetArea);
-    resizeDocks({objectsDock_, inspectorDock_}, {150, 450}, Qt::Vertical);
+    resizeDocks({objectsDock_, inspectorDock_}, {130, 520}, Qt::Vertical);
     resizeDocks({objectsDock_}, {290}, Qt::Horizontal);
     resizeDocks({timelineDock_}, {timeline_->sizeHint().height()}, Qt::Vertical);
 }

@@ -24,6 +24,9 @@ ObjectsPanel::ObjectsPanel(Document* doc, QWidget* parent) : QWidget(parent), do
     list_->setToolTip(tr("Front to back: the top object is in front (the depth order used "
                          "when rendering). Double-click a name to rename it."));
     list_->setIconSize(QSize(14, 14));
+    // Room for every object a project can hold, no more.
+    list_->setMinimumHeight(list_->fontMetrics().height() * 3);
+    list_->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Preferred);
     layout->addWidget(list_, 1);
 
     auto* buttons = new QHBoxLayout;
@@ -67,6 +70,11 @@ ObjectsPanel::ObjectsPanel(Document* doc, QWidget* parent) : QWidget(parent), do
         doc_->undoStack()->push(new RenameObjectCommand(doc_, id, name));
     });
     rebuild();
+}
+
+QSize ObjectsPanel::sizeHint() const {
+    const int rows = kMaxObjects + 1;
+    return QSize(260, list_->fontMetrics().height() * rows + 2 * rows + 48);
 }
 
 void ObjectsPanel::rebuild() {

@@ -17,6 +17,7 @@ class ObjectsPanel : public QWidget {
 public:
     explicit ObjectsPanel(Document* doc, QWidget* parent = nullptr);
     QListWidget* list() const { return list_; }
+    QSize sizeHint() const override;
 
 public slots:
     void addObject();     // a centred default box at frame 0
