@@ -65,9 +65,10 @@ private:
     std::vector<Layer> layers_;
 };
 
-// Times the renderer on a synthetic scene and returns a one-paragraph report:
-// ms per frame for the background alone and per full-frame object layer, at
-// width x height. For `boxanim-cli bench` and docs/BENCHMARKS.md.
+// Times the renderer on a synthetic scene and returns a short report: median
+// ms per frame for the background alone, and the extra ms per object layer
+// (full-frame worst case, and a typical disc over ~25% of the frame), at
+// width x height, with and without residual flow. For `boxanim-cli bench` and docs/BENCHMARKS.md.
 std::string renderBenchmark(int width = 1024, int height = 768, int frames = 48);
 
 }  // namespace boxanim
