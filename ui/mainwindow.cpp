@@ -119,6 +119,7 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
     connect(undo, &QUndoStack::indexChanged, this, &MainWindow::updateTitle);
     connect(doc_, &Document::filePathChanged, this, &MainWindow::updateTitle);
     connect(doc_, &Document::documentReset, this, &MainWindow::updateActions);
+    connect(doc_, &Document::documentReset, this, [this] { autosaveOwned_ = false; });
     connect(doc_, &Document::changed, this, &MainWindow::updateActions);
     connect(doc_, &Document::selectionChanged, this, &MainWindow::updateActions);
     connect(doc_, &Document::currentFrameChanged, this, &MainWindow::updateFrameLabel);
@@ -484,7 +485,7 @@ bool MainWindow::newFromImage(const QString& path) {
     }
     p.timeline = boxanim::Timeline{48, 24};
     p.output = outputSizeFor(img.size());
-    if (!doc_->isEmpty()) autosave_.remove(doc_->project().id);
+    dropOwnAutosave();
     doc_->reset(p, QString(), abs, img);
     canvas_->setTool(Canvas::Tool::HardBox);
     showStatus(tr("New project from %1 (%2 × %3). Draw a box around an object to animate it.")
@@ -522,7 +523,7 @@ bool MainWindow::openProject(const QString& path) {
         missing = false;
         relinked = QFileInfo(chosen).absoluteFilePath();
     }
-    if (!doc_->isEmpty() && doc_->project().id != p.id) autosave_.remove(doc_->project().id);
+    dropOwnAutosave();
     if (missing) {
         doc_->reset(p, abs, imagePath, placeholderImage(p.output, imagePath), true);
         showStatus(tr("The reference image is missing; boxes are shown over a placeholder."), 0);
@@ -614,7 +615,7 @@ int MainWindow::autosaveInterval() const { return autosaveTimer_->interval(); }
 bool MainWindow::autosaveNow() {
     if (doc_->isEmpty()) return false;
     if (doc_->undoStack()->isClean()) {  // e.g. undone back to the saved state
-        autosave_.remove(doc_->project().id);
+        dropOwnAutosave();
         return false;
     }
     if (doc_->revision() == autosavedRevision_ &&
@@ -626,7 +627,13 @@ bool MainWindow::autosaveNow() {
         return false;
     }
     autosavedRevision_ = doc_->revision();
+    autosaveOwned_ = true;
     return true;
+}
+
+void MainWindow::dropOwnAutosave() {
+    if (autosaveOwned_ && !doc_->isEmpty()) autosave_.remove(doc_->project().id);
+    autosaveOwned_ = false;
 }
 
 bool MainWindow::offerRecoveryFor(const Autosave::Entry& entry, const QString& openedPath) {
@@ -656,6 +663,7 @@ bool MainWindow::offerRecoveryFor(const Autosave::Entry& entry, const QString& o
         target = entry.projectPath;
     doc_->reset(p, target, imagePath, img, missing);
     doc_->undoStack()->resetClean();  // recovered work is unsaved until saved
+    autosaveOwned_ = true;
     updateTitle();
     if (!p.objects.empty()) doc_->setSelectedObjectId(toQString(p.objects.front().id));
     showStatus(tr("Recovered unsaved work. Save to keep it."), 0);
@@ -737,7 +745,7 @@ void MainWindow::closeEvent(QCloseEvent* event) {
         event->ignore();
         return;
     }
-    if (!doc_->isEmpty()) autosave_.remove(doc_->project().id);  // a clean exit
+    dropOwnAutosave();  // a clean exit
     writeSettings();
     event->accept();
 }

@@ -108,6 +108,10 @@ private:
     QTimer* autosaveTimer_;
     QStringList recent_;
     quint64 autosavedRevision_ = 0;
+    // Whether this session wrote (or recovered) the current document's copy.
+    // A copy the user chose to keep for later is never removed behind their back.
+    bool autosaveOwned_ = false;
+    void dropOwnAutosave();
 
     QAction *newAct_, *openAct_, *saveAct_, *saveAsAct_, *exportAct_, *quitAct_;
     QAction *undoAct_, *redoAct_, *deleteAct_, *addObjectAct_;
