@@ -59,7 +59,7 @@ Canvas::Canvas(Document* doc, QWidget* parent)
     overlayItem_->setVisible(false);
     setRenderHints(QPainter::Antialiasing | QPainter::SmoothPixmapTransform);
     setViewportUpdateMode(QGraphicsView::FullViewportUpdate);
-    setTransformationAnchor(QGraphicsView::AnchorUnderMouse);
+    setTransformationAnchor(QGraphicsView::AnchorViewCenter);  // keyboard zoom: the centre
     setResizeAnchor(QGraphicsView::AnchorViewCenter);
     setDragMode(QGraphicsView::NoDrag);
     setFrameShape(QFrame::NoFrame);
@@ -180,8 +180,16 @@ void Canvas::wheelEvent(QWheelEvent* event) {
     const double steps = event->angleDelta().y() / 120.0;
     if (steps == 0) return;
     fit_ = false;
-    setTransformationAnchor(QGraphicsView::AnchorUnderMouse);
+    // Keep the image point under the cursor where it is (as far as the
+    // scroll range allows).
+    const QPointF pos = event->position();
+    const QPointF anchor = toImage(pos);
+    setTransformationAnchor(QGraphicsView::NoAnchor);
     setZoom(zoom() * std::pow(1.15, steps));
+    const QPointF drift = toView(anchor) - pos;
+    horizontalScrollBar()->setValue(horizontalScrollBar()->value() + int(std::round(drift.x())));
+    verticalScrollBar()->setValue(verticalScrollBar()->value() + int(std::round(drift.y())));
+    setTransformationAnchor(QGraphicsView::AnchorViewCenter);
     event->accept();
 }
 

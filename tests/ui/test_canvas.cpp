@@ -1,6 +1,8 @@
 // Drawing on the canvas with real mouse events: hard box -> object, handle
 // resize (with and without Shift), move, soft keyframe at frame 20, motion path.
+#include <QApplication>
 #include <QTest>
+#include <QWheelEvent>
 #include <QUndoStack>
 #include <cmath>
 
@@ -214,6 +216,29 @@ private slots:
         const QPointF after = c->toImage(QPointF(100, 100));
         QVERIFY(QLineF(before, after).length() > 5);
         QVERIFY(h.doc()->project().objects.empty());  // panning draws nothing
+        // Space + left drag pans too.
+        const QPointF before2 = c->toImage(QPointF(100, 100));
+        QTest::keyPress(c, Qt::Key_Space);
+        QTest::mousePress(vp, Qt::LeftButton, {}, QPoint(300, 300));
+        QTest::mouseMove(vp, QPoint(340, 330));
+        QTest::mouseRelease(vp, Qt::LeftButton, {}, QPoint(340, 330));
+        QTest::keyRelease(c, Qt::Key_Space);
+        QVERIFY(QLineF(before2, c->toImage(QPointF(100, 100))).length() > 5);
+        QVERIFY(h.doc()->project().objects.empty());
+
+        // The wheel zooms around the cursor.
+        c->zoomActual();
+        for (int i = 0; i < 6; ++i) c->zoomIn();  // larger than the view both ways
+        const double z0 = c->zoom();
+        const QPointF at(200, 200);
+        const QPointF under = c->toImage(at);
+        QWheelEvent wheel(at, c->viewport()->mapToGlobal(at), QPoint(), QPoint(0, 120), Qt::NoButton,
+                          Qt::NoModifier, Qt::NoScrollPhase, false);
+        QApplication::sendEvent(c->viewport(), &wheel);
+        QVERIFY(c->zoom() > z0 * 1.1);
+        QVERIFY(!c->fitMode());
+        QVERIFY(QLineF(c->toImage(at), under).length() < 2.0);
+
         c->zoomToFit();
         QVERIFY(c->fitMode());
         QVERIFY(c->zoom() < 4.0);

@@ -4,6 +4,8 @@
 #include <QApplication>
 #include <QComboBox>
 #include <QContextMenuEvent>
+#include <QDockWidget>
+#include <QSettings>
 #include <QDoubleSpinBox>
 #include <QLineEdit>
 #include <QListWidget>
@@ -175,6 +177,36 @@ private slots:
         QVERIFY(!menuAt(QStringLiteral("Delete keyframe")));
         QVERIFY(!menuAt(QStringLiteral("Soft box")));
         QVERIFY(doc->object(id)->keyframeAt(0));
+    }
+
+    void settingsRemembered() {
+        QCoreApplication::setOrganizationName(QStringLiteral("BoxAnimTest"));
+        QCoreApplication::setApplicationName(QStringLiteral("test_ui_panels"));
+        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope,
+                           tmp_.path() + QStringLiteral("/settings"));
+        const QString img = makeImage(tmp_.path(), QStringLiteral("recent.png"));
+        const QString file = tmp_.path() + QStringLiteral("/recent.boxanim");
+        MainWindowOptions o;
+        o.autosave = false;
+        o.autosaveDir = tmp_.path() + QStringLiteral("/as5");
+        {
+            MainWindow w(o);
+            w.setPrompts(std::make_unique<ScriptedPrompts>(std::make_shared<ScriptedPrompts::State>()));
+            w.resize(1100, 700);
+            w.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&w));
+            QVERIFY(w.newFromImage(img));
+            QVERIFY(w.saveTo(file));
+            w.findChild<QDockWidget*>(QStringLiteral("inspectorDock"))->hide();
+            QVERIFY(w.close());
+        }
+        MainWindow w2(o);
+        QCOMPARE(w2.recentFiles().value(0), QFileInfo(file).absoluteFilePath());
+        w2.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w2));
+        QVERIFY(!w2.findChild<QDockWidget*>(QStringLiteral("inspectorDock"))->isVisible());
+        QVERIFY(w2.findChild<QDockWidget*>(QStringLiteral("objectsDock"))->isVisible());
+        QCOMPARE(w2.size(), QSize(1100, 700));
     }
 
     void dropFilesOnWindow() {
