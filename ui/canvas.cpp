@@ -759,6 +759,22 @@ void Canvas::paintSelectedExtras(QPainter& p) {
         p.drawText(tag, Qt::AlignCenter, num);
     }
 
+    // Motion path: a light guide band under the trajectory, which follows it.
+    QPolygonF pathNodes;
+    if (o.path && !o.path->points.empty()) {
+        const QSizeF s = doc_->imageSize();
+        QPolygonF curve;
+        for (const auto& pt : o.path->points)
+            pathNodes << toView(QPointF(pt[0] * s.width(), pt[1] * s.height()));
+        for (const auto& pt : pathPolyline(*o.path))  // the curve the tracks follow
+            curve << toView(QPointF(pt[0] * s.width(), pt[1] * s.height()));
+        p.setBrush(Qt::NoBrush);
+        p.setPen(QPen(QColor(255, 255, 255, 110), 8, Qt::SolidLine, Qt::RoundCap, Qt::RoundJoin));
+        p.drawPolyline(curve);
+        p.setPen(QPen(QColor(0, 0, 0, 130), 1, Qt::DashLine));
+        p.drawPolyline(curve);
+    }
+
     // Trajectory: centres of the expanded track (the engines' function).
     const Tracks& t = doc_->displayTracks();
     if (sel < int(t.boxes.size())) {
@@ -786,42 +802,30 @@ void Canvas::paintSelectedExtras(QPainter& p) {
             for (const auto& [pt, f] : ticks) {
                 const bool key = o.keyframeAt(f) != nullptr;
                 if (f == frame) {
-                    p.setPen(QPen(Qt::white, 2));
                     p.setBrush(Qt::NoBrush);
+                    p.setPen(QPen(QColor(0, 0, 0, 170), 4));
+                    p.drawEllipse(pt, 5, 5);
+                    p.setPen(QPen(Qt::white, 2));
                     p.drawEllipse(pt, 5, 5);
                 } else if (key) {
                     p.setPen(QPen(QColor(0, 0, 0, 180), 1));
                     p.setBrush(color);
                     p.drawEllipse(pt, 3.5, 3.5);
                 } else if (f % every == 0) {
-                    p.setPen(Qt::NoPen);
-                    p.setBrush(QColor(255, 255, 255, 200));
-                    p.drawEllipse(pt, 1.6, 1.6);
+                    p.setPen(QPen(QColor(0, 0, 0, 150), 0.8));
+                    p.setBrush(QColor(255, 255, 255, 230));
+                    p.drawEllipse(pt, 1.8, 1.8);
                 }
             }
         }
     }
 
-    // Motion path: nodes joined by a dashed line.
-    if (o.path && !o.path->points.empty()) {
-        const QSizeF s = doc_->imageSize();
-        QPolygonF poly, curve;
-        for (const auto& pt : o.path->points)
-            poly << toView(QPointF(pt[0] * s.width(), pt[1] * s.height()));
-        for (const auto& pt : pathPolyline(*o.path))  // the curve the tracks follow
-            curve << toView(QPointF(pt[0] * s.width(), pt[1] * s.height()));
-        p.setBrush(Qt::NoBrush);
-        p.setPen(QPen(QColor(0, 0, 0, 150), 3));
-        p.drawPolyline(curve);
-        QPen dash(Qt::white, 1.4, Qt::DashLine);
-        p.setPen(dash);
-        p.drawPolyline(curve);
-        for (int i = 0; i < poly.size(); ++i) {
-            const bool selNode = i == doc_->selectedPathNode();
-            p.setPen(QPen(QColor(0, 0, 0, 200), 1.5));
-            p.setBrush(selNode ? color : QColor(Qt::white));
-            p.drawEllipse(poly[i], kNodeRadius, kNodeRadius);
-        }
+    // Motion path nodes on top of everything else.
+    for (int i = 0; i < pathNodes.size(); ++i) {
+        const bool selNode = i == doc_->selectedPathNode();
+        p.setPen(QPen(QColor(0, 0, 0, 200), 1.5));
+        p.setBrush(selNode ? color : QColor(Qt::white));
+        p.drawEllipse(pathNodes[i], kNodeRadius, kNodeRadius);
     }
 }
 
