@@ -65,7 +65,8 @@ BoxFlowConfig BoxFlowConfig::preset(const std::string& name) {
     if (name == "full") return c;
     if (name == "s") {
         c.channels = {32, 64, 96};
-        c.headDim = 32;
+        c.resBlocks = 1;
+        c.headDim = 64;
         c.tokenDim = 128;
         c.embedDim = 32;
         return c;

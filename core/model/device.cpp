@@ -16,8 +16,8 @@ torch::Device resolveDevice(const std::string& name) {
     throw std::runtime_error("unknown device '" + name + "' (auto, cpu, cuda)");
 }
 
-void configureRuntime(torch::Device device) {
-    const unsigned n = std::thread::hardware_concurrency();
+void configureRuntime(torch::Device device, int threads) {
+    const unsigned n = threads > 0 ? static_cast<unsigned>(threads) : std::thread::hardware_concurrency();
     if (n > 0) at::set_num_threads(static_cast<int>(n));
     if (device.is_cuda()) {
         // TF32 for matmul/conv on Ampere+ (not run in this session: no GPU here)

@@ -14,7 +14,7 @@ namespace {
 
 const char* kUsage =
     "usage:\n"
-    "  boxanim-train --config FILE [--device auto|cpu|cuda] [--out DIR] [--resume CKPT] [--max-minutes M]\n"
+    "  boxanim-train --config FILE [--device auto|cpu|cuda] [--out DIR] [--resume CKPT] [--max-minutes M] [--threads N]\n"
     "  boxanim-train --smoke [--device cpu|cuda] [--out DIR]      tiny model, a few dozen steps; exit 1 if the loss does not fall\n"
     "  boxanim-train --dump-samples DIR [--count N] [--frames T] [--size WxH] [--progress P] [--seed S]\n"
     "  boxanim-train --export RUN_DIR --name NAME [--models-dir DIR] [--description TEXT] [--machine TEXT]\n"
@@ -44,6 +44,7 @@ namespace boxanim::model {
 int trainMain(int argc, char** argv) {
     std::string mode, config, device, out, resume, dumpDir, exportDir, name, modelsDir = "models", description, machine;
     std::string preset = "full", size;
+    int threads = -1;
     int count = 6, frames = 0, repeats = 5;
     double progress = 0.5, maxMinutes = -1;
     std::uint64_t seed = 1;
@@ -62,6 +63,7 @@ int trainMain(int argc, char** argv) {
             else if (a == "--device") device = next();
             else if (a == "--out") out = next();
             else if (a == "--resume") resume = next();
+            else if (a == "--threads") threads = std::stoi(next());
             else if (a == "--max-minutes") maxMinutes = std::stod(next());
             else if (a == "--count") count = std::stoi(next());
             else if (a == "--frames") frames = std::stoi(next());
@@ -95,6 +97,7 @@ int trainMain(int argc, char** argv) {
             if (!device.empty()) cfg.device = device;
             if (!out.empty()) cfg.outDir = out;
             if (maxMinutes >= 0) cfg.maxMinutes = maxMinutes;
+            if (threads >= 0) cfg.threads = threads;
             TrainResult r = train(cfg, resume, std::cout);
             if (mode == "smoke") {
                 const bool ok = r.valLast < 0.9 * r.valFirst && r.lastLoss < r.firstLoss;

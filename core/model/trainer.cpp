@@ -124,6 +124,7 @@ Json TrainConfig::toJson() const {
     j["checkpoint_minutes"] = Json(checkpointMinutes);
     j["max_minutes"] = Json(maxMinutes);
     j["seed"] = Json(seed);
+    j["threads"] = Json(threads);
     j["bf16"] = Json(bf16);
     j["out_dir"] = Json(outDir);
     return j;
@@ -160,6 +161,7 @@ TrainConfig TrainConfig::fromJson(const Json& j) {
     c.checkpointMinutes = j.value("checkpoint_minutes", c.checkpointMinutes);
     c.maxMinutes = j.value("max_minutes", c.maxMinutes);
     c.seed = static_cast<std::uint64_t>(j.value("seed", static_cast<std::int64_t>(c.seed)));
+    c.threads = j.value("threads", c.threads);
     c.bf16 = j.value("bf16", c.bf16);
     c.outDir = j.value("out_dir", c.outDir);
     if (c.steps < 1 || c.batch < 1 || c.frames.empty() || c.width < 8 || c.height < 8 || c.lr <= 0)
@@ -270,7 +272,7 @@ TrainResult train(const TrainConfig& cfg, const std::string& resumeFrom, std::os
     fs::create_directories(cfg.outDir);
     Tee log(out, (fs::path(cfg.outDir) / "train.log").string());
     const torch::Device device = resolveDevice(cfg.device);
-    configureRuntime(device);
+    configureRuntime(device, cfg.threads);
     torch::manual_seed(cfg.seed);
 
     BoxFlowNet net(cfg.model);

@@ -42,6 +42,7 @@ struct TrainConfig {
     double checkpointMinutes = 5.0;
     double maxMinutes = 0.0;  // stop early after this much wall time (0: no limit)
     std::uint64_t seed = 1;
+    int threads = 0;          // 0: one per hardware thread
     bool bf16 = true;         // autocast to bf16 on CUDA (ignored on the CPU)
     std::string outDir = "train-out";
 
