@@ -14,6 +14,7 @@ PACKAGES=(
   xvfb xauth        # the editor on a machine without a display
   locales           # de_DE.UTF-8 for the locale round-trip test
   dpkg-dev          # CPack DEB packaging (dpkg-shlibdeps)
+  python3           # bench/run.sh tables
 )
 
 SUDO=""
