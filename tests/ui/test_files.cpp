@@ -3,7 +3,9 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QLocale>
 #include <QTest>
+#include <clocale>
 #include <QUndoStack>
 
 #include "core/project/project_io.h"
@@ -68,6 +70,31 @@ private slots:
         QVERIFY(!h2.window->isWindowModified());
         QVERIFY(h2.prompts->errors.isEmpty());
         QCOMPARE(h2.prompts->recoveryAsked, 0);
+    }
+
+    void germanLocaleRoundTrip() {
+        // Shotcut #713: a comma-decimal locale must not leak into the file.
+        const char* old = std::setlocale(LC_ALL, nullptr);
+        const std::string saved = old ? old : "C";
+        if (!std::setlocale(LC_ALL, "de_DE.UTF-8")) QSKIP("de_DE.UTF-8 is not installed");
+        QLocale::setDefault(QLocale(QLocale::German, QLocale::Germany));
+        const QString dir = tmp_.path() + QStringLiteral("/de");
+        QDir().mkpath(dir);
+        Harness h(autosaveDir_);
+        QVERIFY(h.window->newFromImage(makeImage(dir)));
+        build(h);
+        const QString file = dir + QStringLiteral("/de.boxanim");
+        QVERIFY(h.window->saveTo(file));
+        QFile f(file);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QByteArray text = f.readAll();
+        QVERIFY(text.contains("0.5"));     // the frame-24 box, written with a point
+        QVERIFY(!text.contains("0,225"));  // the path's first x, not with a comma
+        Harness h2(autosaveDir_);
+        QVERIFY(h2.window->openFile(file));
+        QVERIFY(h2.doc()->project() == h.doc()->project());
+        std::setlocale(LC_ALL, saved.c_str());
+        QLocale::setDefault(QLocale::c());
     }
 
     void badFileLeavesDocumentUntouched() {
