@@ -193,13 +193,19 @@ private slots:
             id = h.doc()->project().id;
             QVERIFY(!h.window->autosaveNow());  // clean: nothing to write
             QVERIFY(!QFileInfo::exists(h.window->autosave().fileFor(id)));
-            QTest::qWait(20);  // the copy must be strictly newer than the file
             h.doc()->undoStack()->push(new RenameObjectCommand(
                 h.doc(), toQString(h.doc()->project().objects[1].id), QStringLiteral("late edit")));
             QVERIFY(h.window->autosaveNow());
             const QString copy = h.window->autosave().fileFor(id);
             QVERIFY(copy.startsWith(autosaveDir_));
             QVERIFY(QFileInfo(copy).size() > 0);
+            // The copy is newer than the saved file; make that hold on file
+            // systems with coarse time stamps too.
+            QFile saved(file);
+            QVERIFY(saved.open(QIODevice::ReadWrite));
+            QVERIFY(saved.setFileTime(QFileInfo(copy).lastModified().addSecs(-10),
+                                      QFileDevice::FileModificationTime));
+            saved.close();
             const Project fromCopy = loadProject(copy.toStdString());
             QCOMPARE(fromCopy.objects[1].name, std::string("late edit"));
             edited = h.doc()->project();
