@@ -163,18 +163,25 @@ GenerationResult generate(const GenerationRequest& req, const JobCallbacks& cb) 
         engine->prepare(req);
         if (cb.cancelled()) return cancelled();
 
+        const cv::Size outSize(req.outWidth > 0 ? req.outWidth : req.image.cols,
+                               req.outHeight > 0 ? req.outHeight : req.image.rows);
         Scene scene;
-        scene.image = req.image;
+        // Everything below works at the output size when that is smaller: a
+        // 40-megapixel photo rendered at 1024 px needs no full-size mattes.
+        if (outSize.area() < req.image.size().area())
+            cv::resize(req.image, scene.image, outSize, 0, 0, cv::INTER_AREA);
+        else
+            scene.image = req.image;
         scene.rigidTracks = cutoutTracks(req.project);
         report("matting", 0.01);
         auto t = Clock::now();
-        scene.mattes = computeMattes(req.image, scene.rigidTracks);
+        scene.mattes = computeMattes(scene.image, scene.rigidTracks);
         result.times.matting = msSince(t);
         if (cb.cancelled()) return cancelled();
 
         report("clean plate", kMattingShare);
         t = Clock::now();
-        const cv::Mat plate = computeCleanPlate(req.image, scene.mattes);
+        const cv::Mat plate = computeCleanPlate(scene.image, scene.mattes);
         result.times.plate = msSince(t);
         if (cb.cancelled()) return cancelled();
 
@@ -189,11 +196,9 @@ GenerationResult generate(const GenerationRequest& req, const JobCallbacks& cb) 
         if (!plan || cb.cancelled()) return cancelled();
 
         const double renderStart = planStart + planShare;
-        const cv::Size outSize(req.outWidth > 0 ? req.outWidth : req.image.cols,
-                               req.outHeight > 0 ? req.outHeight : req.image.rows);
         const int frames = req.frames > 0 ? req.frames : req.project.timeline.frames;
         t = Clock::now();
-        Renderer renderer(req.image, scene.mattes, plate, outSize);
+        Renderer renderer(scene.image, scene.mattes, plate, outSize);
         result.frames.reserve(static_cast<std::size_t>(frames));
         const bool complete = renderer.render(*plan, frames, [&](int i, const cv::Mat& f) {
             result.frames.push_back(f);
