@@ -107,6 +107,26 @@ void Canvas::setOverlayImage(const QImage& frame) {
 
 bool Canvas::hasOverlayImage() const { return overlayItem_->isVisible(); }
 
+void Canvas::setBoxesVisible(bool visible) {
+    if (visible == boxesVisible_) return;
+    boxesVisible_ = visible;
+    viewport()->update();
+}
+
+bool Canvas::event(QEvent* event) {
+    // Space (pan) and Esc (end a rubber band or a path) belong to the canvas
+    // while it has focus, even where a window action has the same key.
+    if (event->type() == QEvent::ShortcutOverride) {
+        auto* ke = static_cast<QKeyEvent*>(event);
+        if ((ke->key() == Qt::Key_Space && ke->modifiers() == Qt::NoModifier) ||
+            (ke->key() == Qt::Key_Escape && (drag_ == Drag::Rubber || tool_ == Tool::Path))) {
+            event->accept();
+            return true;
+        }
+    }
+    return QGraphicsView::event(event);
+}
+
 QPointF Canvas::toView(const QPointF& px) const { return viewportTransform().map(px); }
 
 QPointF Canvas::toImage(const QPointF& v) const {
@@ -448,6 +468,7 @@ void Canvas::mousePressEvent(QMouseEvent* event) {
     dragMoved_ = false;
     if (event->button() == Qt::MiddleButton ||
         (event->button() == Qt::LeftButton && spaceHeld_)) {
+        if (spaceHeld_) spacePanned_ = true;
         drag_ = Drag::Pan;
         lastPanPos_ = v;
         viewport()->setCursor(Qt::ClosedHandCursor);
@@ -611,6 +632,7 @@ void Canvas::updateHoverCursor(const QPointF& v) {
 void Canvas::keyPressEvent(QKeyEvent* event) {
     if (event->key() == Qt::Key_Space && !event->isAutoRepeat()) {
         spaceHeld_ = true;
+        spacePanned_ = false;
         viewport()->setCursor(Qt::OpenHandCursor);
         return;
     }
@@ -635,8 +657,10 @@ void Canvas::keyPressEvent(QKeyEvent* event) {
 
 void Canvas::keyReleaseEvent(QKeyEvent* event) {
     if (event->key() == Qt::Key_Space && !event->isAutoRepeat()) {
+        const bool tapped = spaceHeld_ && !spacePanned_;
         spaceHeld_ = false;
         updateHoverCursor(mapFromGlobal(QCursor::pos()));
+        if (tapped) emit spaceTapped();
         return;
     }
     QGraphicsView::keyReleaseEvent(event);
@@ -847,7 +871,7 @@ void Canvas::paintOtherPaths(QPainter& p) {
 }
 
 void Canvas::drawForeground(QPainter* painter, const QRectF&) {
-    if (doc_->isEmpty()) return;
+    if (doc_->isEmpty() || !boxesVisible_) return;
     QPainter& p = *painter;
     p.save();
     p.resetTransform();

@@ -34,6 +34,9 @@ public:
     // image removes it. The generation panel feeds this for the playhead frame.
     void setOverlayImage(const QImage& frame);
     bool hasOverlayImage() const;
+    // The clip view hides boxes, paths and handles (the player toggles it).
+    void setBoxesVisible(bool visible);
+    bool boxesVisible() const { return boxesVisible_; }
 
     // Viewport <-> reference-image pixel mapping (floating point).
     QPointF toView(const QPointF& imagePx) const;
@@ -50,8 +53,11 @@ signals:
     void zoomChanged(double zoom);
     void cursorMoved(const QPointF& imagePx, bool insideImage);
     void statusMessage(const QString& text);
+    // Space pressed and released without panning (the player's play/pause).
+    void spaceTapped();
 
 protected:
+    bool event(QEvent* event) override;
     void drawBackground(QPainter* painter, const QRectF& rect) override;
     void drawForeground(QPainter* painter, const QRectF& rect) override;
     void mousePressEvent(QMouseEvent* event) override;
@@ -94,6 +100,8 @@ private:
     Tool tool_ = Tool::Select;
     bool fit_ = true;
     bool spaceHeld_ = false;
+    bool spacePanned_ = false;
+    bool boxesVisible_ = true;
 
     Drag drag_ = Drag::None;
     QPointF pressView_;

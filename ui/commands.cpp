@@ -258,4 +258,24 @@ bool ProjectSettingsCommand::mergeWith(const QUndoCommand* other) {
     return true;
 }
 
+// ---------------------------------------------------------------- generation
+
+GenerationSettingsCommand::GenerationSettingsCommand(Document* doc, const GenerationSettings& settings,
+                                                     int session, const QString& text)
+    : doc_(doc), before_(doc->project().generation), after_(settings), session_(session) {
+    setText(text.isEmpty() ? tr("Change generation settings") : text);
+}
+
+void GenerationSettingsCommand::redo() { doc_->setGenerationSettings(after_); }
+void GenerationSettingsCommand::undo() { doc_->setGenerationSettings(before_); }
+
+bool GenerationSettingsCommand::mergeWith(const QUndoCommand* other) {
+    if (other->id() != id()) return false;
+    auto* o = static_cast<const GenerationSettingsCommand*>(other);
+    if (o->session_ != session_) return false;
+    after_ = o->after_;
+    setObsolete(after_ == before_);
+    return true;
+}
+
 }  // namespace boxanim::ui

@@ -18,6 +18,7 @@ enum CommandId {
     kMoveKeyframeCommandId,
     kSetPathCommandId,
     kProjectSettingsCommandId,
+    kGenerationSettingsCommandId,
 };
 
 // Adds an object (with its frame-0 hard keyframe) at `index` and selects it.
@@ -162,6 +163,23 @@ private:
     boxanim::Timeline tBefore_, tAfter_;
     OutputSize oBefore_, oAfter_;
     std::vector<Object> objBefore_, objAfter_;
+    int session_;
+};
+
+// Engine, seed, steps, variety and device (the generation panel). Edits of
+// one control pushed with the same non-zero session merge (spin-box arrows).
+class GenerationSettingsCommand : public QUndoCommand {
+public:
+    GenerationSettingsCommand(Document* doc, const GenerationSettings& settings, int session = 0,
+                              const QString& text = {});
+    void redo() override;
+    void undo() override;
+    int id() const override { return session_ ? kGenerationSettingsCommandId : -1; }
+    bool mergeWith(const QUndoCommand* other) override;
+
+private:
+    Document* doc_;
+    GenerationSettings before_, after_;
     int session_;
 };
 

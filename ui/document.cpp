@@ -188,4 +188,9 @@ void Document::setSettings(const boxanim::Timeline& timeline, const OutputSize& 
     touch();
 }
 
+void Document::setGenerationSettings(const GenerationSettings& settings) {
+    project_.generation = settings;
+    touch();
+}
+
 }  // namespace boxanim::ui

@@ -79,6 +79,7 @@ public:
     void moveObject(const QString& id, int toIndex);
     void setSettings(const boxanim::Timeline& timeline, const OutputSize& output,
                      const std::vector<Object>& objects);
+    void setGenerationSettings(const GenerationSettings& settings);
 
 signals:
     void documentReset();

@@ -38,6 +38,12 @@
 #include "ui/prompts.h"
 #include "ui/style.h"
 #include "ui/timeline.h"
+#ifdef BOXANIM_HAVE_GENERATION
+#include "ui/export_dialog.h"
+#include "ui/generation_controller.h"
+#include "ui/generation_panel.h"
+#include "ui/player.h"
+#endif
 
 namespace boxanim::ui {
 
@@ -94,6 +100,7 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
     createActions();
     createMenus();
     createDocks();
+    createGeneration();
 
     posLabel_ = new QLabel(this);
     frameLabel_ = new QLabel(this);
@@ -189,6 +196,7 @@ void MainWindow::createActions() {
                       tr("Export the generated clip (MP4, WebM, GIF, PNG): generate a clip first"),
                       QStringLiteral("export"));
     exportAct_->setEnabled(false);
+    connect(exportAct_, &QAction::triggered, this, &MainWindow::exportClip);
     quitAct_ = make(tr("&Quit"), QKeySequence::Quit, tr("Quit BoxAnim"));
     quitAct_->setMenuRole(QAction::QuitRole);
     connect(quitAct_, &QAction::triggered, this, &QWidget::close);
@@ -372,6 +380,129 @@ void MainWindow::addPanel(QDockWidget* dock, Qt::DockWidgetArea area) {
     addDockWidget(area, dock);
     viewMenu_->addAction(dock->toggleViewAction());
 }
+
+// ---------------------------------------------------------------- generation
+
+#ifdef BOXANIM_HAVE_GENERATION
+void MainWindow::createGeneration() {
+    gen_ = new GenerationController(this);
+    player_ = new Player(doc_, canvas_, this);
+    genPanel_ = new GenerationPanel(doc_, gen_, player_, this);
+    genDock_ = new QDockWidget(tr("Generate"), this);
+    genDock_->setObjectName(QStringLiteral("generateDock"));
+    genDock_->setWidget(genPanel_);
+    genDock_->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable |
+                          QDockWidget::DockWidgetClosable);
+    addDockWidget(Qt::RightDockWidgetArea, genDock_);
+    splitDockWidget(objectsDock_, genDock_, Qt::Vertical);
+    resizeDocks({objectsDock_, genDock_, inspectorDock_}, {130, 300, 340}, Qt::Vertical);
+    viewMenu_->addAction(genDock_->toggleViewAction());
+
+    auto make = [this](const QString& text, const QKeySequence& key, const QString& tip) {
+        auto* a = new QAction(text, this);
+        a->setShortcut(key);
+        a->setStatusTip(tip);
+        a->setToolTip(QStringLiteral("%1 (%2)").arg(tip, key.toString(QKeySequence::NativeText)));
+        addAction(a);
+        return a;
+    };
+    generateAct_ = make(tr("&Generate"), QKeySequence(Qt::CTRL | Qt::Key_Return),
+                        tr("Generate the clip; previews stream into the canvas"));
+    generateAct_->setShortcuts({QKeySequence(Qt::CTRL | Qt::Key_Return), QKeySequence(Qt::CTRL | Qt::Key_Enter)});
+    connect(generateAct_, &QAction::triggered, genPanel_, &GenerationPanel::generate);
+    cancelAct_ = make(tr("&Cancel Generation"), QKeySequence(Qt::Key_Escape), tr("Stop the generation"));
+    cancelAct_->setEnabled(false);  // a disabled action leaves Esc to the widgets
+    connect(cancelAct_, &QAction::triggered, genPanel_, &GenerationPanel::cancel);
+    playAct_ = make(tr("&Play / Pause"), QKeySequence(Qt::Key_Space), tr("Play or pause the clip"));
+    playAct_->setEnabled(false);
+    connect(playAct_, &QAction::triggered, player_, &Player::togglePlay);
+    connect(canvas_, &Canvas::spaceTapped, this, [this] {
+        if (playAct_->isEnabled()) player_->togglePlay();
+    });
+    clipAct_ = make(tr("Show &Clip"), QKeySequence(Qt::Key_C),
+                    tr("Toggle between the generated clip and the boxes"));
+    clipAct_->setCheckable(true);
+    clipAct_->setEnabled(false);
+    connect(clipAct_, &QAction::toggled, player_, &Player::setClipShown);
+    connect(player_, &Player::clipShownChanged, clipAct_, &QAction::setChecked);
+
+    QMenu* gen = new QMenu(tr("&Generate"), this);
+    menuBar()->insertMenu(viewMenu_->menuAction(), gen);
+    gen->addAction(generateAct_);
+    gen->addAction(cancelAct_);
+    gen->addSeparator();
+    gen->addAction(playAct_);
+    gen->addAction(clipAct_);
+
+    auto updateClipActions = [this] {
+        const bool frames = player_->hasClip() || player_->showingPreview();
+        playAct_->setEnabled(frames);
+        clipAct_->setEnabled(frames);
+        exportAct_->setEnabled(player_->hasClip());
+    };
+    connect(player_, &Player::clipChanged, this, updateClipActions);
+    connect(gen_, &GenerationController::previewReady, this, updateClipActions);
+    connect(gen_, &GenerationController::runningChanged, this, [this, updateClipActions](bool running) {
+        cancelAct_->setEnabled(running);
+        updateClipActions();
+    });
+    connect(gen_, &GenerationController::started, this,
+            [this] { showStatus(tr("Generating… (Esc cancels; editing carries on)"), 0); });
+    connect(gen_, &GenerationController::jobEnded, this, &MainWindow::onGenerationEnded);
+    connect(genPanel_, &GenerationPanel::statusMessage, this, [this](const QString& t) { showStatus(t); });
+}
+
+void MainWindow::onGenerationEnded() {
+    const GenerationOutcome& o = gen_->outcome();
+    switch (o.state) {
+        case JobState::Finished: {
+            QString text = tr("Generated %1 frames in %2 s with %3.")
+                               .arg(o.frames ? int(o.frames->size()) : 0)
+                               .arg(QString::number(o.elapsedMs / 1000.0, 'f', 1), o.engine);
+            if (!o.notices.isEmpty()) text += QLatin1Char(' ') + o.notices.join(QStringLiteral(" "));
+            showStatus(text, o.notices.isEmpty() ? 8000 : 0);
+            break;
+        }
+        case JobState::Cancelled: showStatus(tr("Generation cancelled.")); break;
+        default:
+            showStatus(tr("Generation failed: %1").arg(o.message), 0);
+            if (o.modelProblem()) {
+                if (prompts_->askUseCutout(this, o.message)) {
+                    GenerationSettings s = doc_->project().generation;
+                    s.engine = "cutout";
+                    doc_->undoStack()->push(new GenerationSettingsCommand(doc_, s, 0, tr("Use the cutout engine")));
+                    genPanel_->generate();
+                }
+            } else {
+                prompts_->showError(this, tr("Generation failed"), o.message);
+            }
+            break;
+    }
+}
+
+ExportDialog* MainWindow::createExportDialog() {
+    if (!player_->hasClip()) return nullptr;
+    QString base = QFileInfo(doc_->filePath().isEmpty() ? doc_->imagePath() : doc_->filePath()).completeBaseName();
+    auto* dlg = new ExportDialog(player_->clip(), player_->clipFps(), base, this);
+    connect(dlg, &ExportDialog::exportFinished, this, [this](bool, const QString& m) { showStatus(m); });
+    return dlg;
+}
+
+void MainWindow::exportClip() {
+    std::unique_ptr<ExportDialog> dlg(createExportDialog());
+    if (!dlg) {
+        showStatus(tr("Generate a clip first (Ctrl+Return)."));
+        return;
+    }
+    player_->pause();
+    dlg->exec();
+}
+#else
+void MainWindow::createGeneration() {}
+void MainWindow::onGenerationEnded() {}
+ExportDialog* MainWindow::createExportDialog() { return nullptr; }
+void MainWindow::exportClip() {}
+#endif
 
 // ---------------------------------------------------------------- state
 
@@ -747,6 +878,9 @@ void MainWindow::closeEvent(QCloseEvent* event) {
     }
     dropOwnAutosave();  // a clean exit
     writeSettings();
+#ifdef BOXANIM_HAVE_GENERATION
+    gen_->shutdown();  // cancels a running generation (within a sampler step) and joins
+#endif
     event->accept();
 }
 

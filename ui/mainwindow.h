@@ -25,6 +25,10 @@ class TimelineView;
 class ObjectsPanel;
 class Inspector;
 class Prompts;
+class GenerationController;
+class GenerationPanel;
+class Player;
+class ExportDialog;
 
 struct MainWindowOptions {
     bool persistentSettings = true;  // restore/save geometry, layout and recent files
@@ -48,6 +52,16 @@ public:
     QAction* redoAction() const { return redoAct_; }
     QAction* deleteAction() const { return deleteAct_; }
     QAction* toolAction(Canvas::Tool tool) const;
+    // Generation (null when built without core/engine).
+    GenerationController* generationController() const { return gen_; }
+    GenerationPanel* generationPanel() const { return genPanel_; }
+    Player* player() const { return player_; }
+    QAction* generateAction() const { return generateAct_; }
+    QAction* cancelAction() const { return cancelAct_; }
+    QAction* playAction() const { return playAct_; }
+    QAction* showClipAction() const { return clipAct_; }
+    // The export dialog for the current clip (null without one); exportClip() runs it.
+    ExportDialog* createExportDialog();
     const Autosave& autosave() const { return autosave_; }
     QStringList recentFiles() const { return recent_; }
 
@@ -75,6 +89,7 @@ public:
 public slots:
     void deleteSelection();
     void showShortcuts();
+    void exportClip();
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -85,6 +100,8 @@ private:
     void createActions();
     void createMenus();
     void createDocks();
+    void createGeneration();
+    void onGenerationEnded();
     void updateTitle();
     void updateActions();
     void updateFrameLabel();
@@ -118,6 +135,11 @@ private:
     QAction *zoomInAct_, *zoomOutAct_, *zoomFitAct_, *zoomActualAct_;
     QAction *prevFrameAct_, *nextFrameAct_, *firstFrameAct_, *lastFrameAct_;
     QAction *shortcutsAct_, *aboutAct_;
+    GenerationController* gen_ = nullptr;
+    GenerationPanel* genPanel_ = nullptr;
+    Player* player_ = nullptr;
+    QDockWidget* genDock_ = nullptr;
+    QAction *generateAct_ = nullptr, *cancelAct_ = nullptr, *playAct_ = nullptr, *clipAct_ = nullptr;
     QActionGroup* toolGroup_;
     QAction *selectAct_, *hardAct_, *softAct_, *pathAct_;
     QMenu* recentMenu_;

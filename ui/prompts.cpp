@@ -95,4 +95,23 @@ void SilentPrompts::showError(QWidget*, const QString& title, const QString& tex
     std::fprintf(stderr, "boxanim: %s: %s\n", qPrintable(title), qPrintable(text));
 }
 
+bool Prompts::askUseCutout(QWidget* parent, const QString& message) {
+    QMessageBox box(QMessageBox::Warning, QObject::tr("The BoxFlow model could not be loaded"),
+                    QObject::tr("Generation needs the BoxFlow model, and it could not be loaded."),
+                    QMessageBox::NoButton, parent);
+    box.setInformativeText(message + QStringLiteral("\n\n") +
+                           QObject::tr("Reinstall the model files, or generate with the Cutout engine "
+                                       "(classical, rigid motion) instead."));
+    QPushButton* cutout = box.addButton(QObject::tr("Use Cutout"), QMessageBox::AcceptRole);
+    box.addButton(QMessageBox::Cancel);
+    box.setDefaultButton(cutout);
+    box.exec();
+    return box.clickedButton() == cutout;
+}
+
+bool SilentPrompts::askUseCutout(QWidget*, const QString& message) {
+    std::fprintf(stderr, "boxanim: the BoxFlow model could not be loaded: %s\n", qPrintable(message));
+    return false;
+}
+
 }  // namespace boxanim::ui

@@ -24,6 +24,9 @@ public:
     virtual QString openFileName(QWidget* parent, const QString& dir);
     virtual QString imageFileName(QWidget* parent, const QString& dir);
     virtual QString saveFileName(QWidget* parent, const QString& suggested);
+    // Generation failed because the model could not be loaded (`message`
+    // names the file): true switches the project to the cutout engine.
+    virtual bool askUseCutout(QWidget* parent, const QString& message);
 };
 
 // For --screenshot and batch use: never asks, prints errors to stderr.
@@ -39,6 +42,7 @@ public:
     QString openFileName(QWidget*, const QString&) override { return {}; }
     QString imageFileName(QWidget*, const QString&) override { return {}; }
     QString saveFileName(QWidget*, const QString&) override { return {}; }
+    bool askUseCutout(QWidget*, const QString& message) override;
 };
 
 // File-dialog name filters shared by the editor.

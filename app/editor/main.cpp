@@ -7,12 +7,18 @@
 #include <QImage>
 #include <QPixmap>
 #include <QTimer>
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <initializer_list>
 #include <memory>
 
 #include "ui/document.h"
+#ifdef BOXANIM_HAVE_GENERATION
+#include <QElapsedTimer>
+#include "ui/generation_controller.h"
+#include "ui/generation_panel.h"
+#endif
 #include "ui/mainwindow.h"
 #include "ui/prompts.h"
 
@@ -54,6 +60,12 @@ int main(int argc, char** argv) {
                                 QStringLiteral("With --screenshot: put the playhead on frame <n>."),
                                 QStringLiteral("n"), QStringLiteral("0"));
     parser.addOption(frameOpt);
+    QCommandLineOption generateOpt(
+        QStringLiteral("generate"),
+        QStringLiteral("With --screenshot: start generating and capture once the sampler's "
+                       "preview step <n> is on the canvas (1 = the first preview)."),
+        QStringLiteral("n"));
+    parser.addOption(generateOpt);
     parser.addPositionalArgument(QStringLiteral("file"),
                                  QStringLiteral("A .boxanim project or an image to start from."),
                                  QStringLiteral("[file]"));
@@ -91,6 +103,29 @@ int main(int argc, char** argv) {
         for (int i = 0; i < 5; ++i) QApplication::processEvents();
         window.canvas()->zoomToFit();
         QApplication::processEvents();
+#ifdef BOXANIM_HAVE_GENERATION
+        if (parser.isSet(generateOpt)) {
+            const int wantStep = std::max(1, parser.value(generateOpt).toInt());
+            auto* gen = window.generationController();
+            int seen = 0;
+            bool ended = false;
+            QObject::connect(gen, &boxanim::ui::GenerationController::previewReady, &window,
+                             [&](quint64, int step, int) { seen = step; });
+            QObject::connect(gen, &boxanim::ui::GenerationController::jobEnded, &window,
+                             [&] { ended = true; });
+            if (window.generationPanel()->generate() == 0) return 2;
+            QElapsedTimer clock;
+            clock.start();
+            while (seen < wantStep && !ended && clock.elapsed() < 600000)
+                QApplication::processEvents(QEventLoop::WaitForMoreEvents, 50);
+            if (seen < wantStep) {
+                std::fprintf(stderr, "boxanim: --generate: no preview of step %d (%s)\n", wantStep,
+                             qPrintable(gen->outcome().message));
+                return 1;
+            }
+            for (int i = 0; i < 3; ++i) QApplication::processEvents();
+        }
+#endif
         const QImage shot = window.grab().toImage();
         const QString out = parser.value(shotOpt);
         if (shot.isNull() || !shot.save(out, "PNG")) {

@@ -29,6 +29,8 @@ public:
         int saveAsked = 0;
         int recoveryAsked = 0;
         int relinkAsked = 0;
+        bool useCutout = false;
+        QStringList cutoutAsked;  // the messages the cutout question showed
     };
     explicit ScriptedPrompts(std::shared_ptr<State> s) : s_(std::move(s)) {}
     SaveChoice askSaveChanges(QWidget*, const QString&) override {
@@ -49,6 +51,10 @@ public:
     QString openFileName(QWidget*, const QString&) override { return {}; }
     QString imageFileName(QWidget*, const QString&) override { return {}; }
     QString saveFileName(QWidget*, const QString&) override { return s_->saveName; }
+    bool askUseCutout(QWidget*, const QString& message) override {
+        s_->cutoutAsked << message;
+        return s_->useCutout;
+    }
 
 private:
     std::shared_ptr<State> s_;

@@ -1,0 +1,105 @@
+#include "ui/player.h"
+
+#include <QTimer>
+#include <algorithm>
+
+#include "ui/canvas.h"
+#include "ui/document.h"
+#include "ui/generation_controller.h"
+
+namespace boxanim::ui {
+
+Player::Player(Document* doc, Canvas* canvas, QObject* parent)
+    : QObject(parent), doc_(doc), canvas_(canvas), timer_(new QTimer(this)) {
+    timer_->setTimerType(Qt::PreciseTimer);
+    connect(timer_, &QTimer::timeout, this, &Player::advance);
+    connect(doc_, &Document::currentFrameChanged, this, &Player::refresh);
+    connect(doc_, &Document::documentReset, this, [this] {
+        pause();
+        preview_.clear();
+        setClip(nullptr, 24);
+        setClipShown(false);
+    });
+}
+
+void Player::setPreview(const QVector<QImage>& frames) {
+    preview_ = frames;
+    if (!preview_.isEmpty() && !clipShown_) setClipShown(true);
+    else refresh();
+}
+
+void Player::setClip(std::shared_ptr<const std::vector<cv::Mat>> frames, int fps) {
+    clip_ = std::move(frames);
+    fps_ = std::max(1, fps);
+    if (!hasClip()) pause();
+    emit clipChanged(hasClip());
+    refresh();
+}
+
+bool Player::isPlaying() const { return timer_->isActive(); }
+
+int Player::frameCount() const {
+    if (!preview_.isEmpty()) return int(preview_.size());
+    return clipFrames();
+}
+
+void Player::setClipShown(bool shown) {
+    if (shown == clipShown_) return;
+    clipShown_ = shown;
+    canvas_->setBoxesVisible(!shown);
+    if (!shown) pause();
+    emit clipShownChanged(shown);
+    refresh();
+}
+
+void Player::play() {
+    if (frameCount() == 0 || isPlaying()) return;
+    setClipShown(true);
+    // Playing from the last frame starts over.
+    if (doc_->currentFrame() >= frameCount() - 1) doc_->setCurrentFrame(0);
+    const int fps = std::max(1, doc_->project().timeline.fps);
+    timer_->start(std::max(1, 1000 / fps));
+    emit playingChanged(true);
+}
+
+void Player::pause() {
+    if (!timer_->isActive()) return;
+    timer_->stop();
+    emit playingChanged(false);
+}
+
+void Player::togglePlay() { isPlaying() ? pause() : play(); }
+
+void Player::setLoop(bool loop) { loop_ = loop; }
+
+void Player::advance() {
+    const int n = std::min(frameCount(), doc_->project().timeline.frames);
+    if (n <= 0) {
+        pause();
+        return;
+    }
+    const int next = doc_->currentFrame() + 1;
+    if (next < n) {
+        doc_->setCurrentFrame(next);
+    } else if (loop_) {
+        doc_->setCurrentFrame(0);
+    } else {
+        pause();
+    }
+}
+
+void Player::refresh() {
+    QImage img;
+    if (clipShown_) {
+        const int f = doc_->currentFrame();
+        if (!preview_.isEmpty()) {
+            img = preview_[std::clamp(f, 0, int(preview_.size()) - 1)];
+        } else if (hasClip()) {
+            img = toQImage((*clip_)[static_cast<std::size_t>(std::clamp(f, 0, clipFrames() - 1))]);
+        }
+    }
+    current_ = img;
+    canvas_->setOverlayImage(img);
+}
+
+}  // namespace boxanim::ui

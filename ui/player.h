@@ -1,0 +1,72 @@
+// What the canvas shows over the reference image at the playhead: the
+// streaming preview frames of a running generation, else the generated clip.
+// Plays the clip at the project's fps (looping or not), and toggles between
+// the clip view (frames, no boxes) and the box view (photo and boxes).
+#pragma once
+
+#include <QImage>
+#include <QObject>
+#include <QVector>
+#include <memory>
+#include <vector>
+
+#include <opencv2/core/mat.hpp>
+
+class QTimer;
+
+namespace boxanim::ui {
+
+class Canvas;
+class Document;
+
+class Player : public QObject {
+    Q_OBJECT
+public:
+    Player(Document* doc, Canvas* canvas, QObject* parent = nullptr);
+
+    // Preview frames (preview resolution, one per timeline frame) of the
+    // running generation; an empty list stops showing previews.
+    void setPreview(const QVector<QImage>& frames);
+    bool showingPreview() const { return !preview_.isEmpty(); }
+    // The generated clip (BGR full-size frames) and its fps; null clears it.
+    void setClip(std::shared_ptr<const std::vector<cv::Mat>> frames, int fps);
+    bool hasClip() const { return clip_ && !clip_->empty(); }
+    int clipFrames() const { return clip_ ? int(clip_->size()) : 0; }
+    const std::shared_ptr<const std::vector<cv::Mat>>& clip() const { return clip_; }
+    int clipFps() const { return fps_; }
+
+    bool clipShown() const { return clipShown_; }
+    bool isPlaying() const;
+    bool loop() const { return loop_; }
+    // The image now over the canvas (null when none).
+    QImage currentImage() const { return current_; }
+
+public slots:
+    void setClipShown(bool shown);
+    void play();
+    void pause();
+    void togglePlay();
+    void setLoop(bool loop);
+
+signals:
+    void clipChanged(bool hasClip);
+    void clipShownChanged(bool shown);
+    void playingChanged(bool playing);
+
+private:
+    void refresh();
+    void advance();
+    int frameCount() const;
+
+    Document* doc_;
+    Canvas* canvas_;
+    QTimer* timer_;
+    QVector<QImage> preview_;
+    std::shared_ptr<const std::vector<cv::Mat>> clip_;
+    int fps_ = 24;
+    bool clipShown_ = false;
+    bool loop_ = true;
+    QImage current_;
+};
+
+}  // namespace boxanim::ui
