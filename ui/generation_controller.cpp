@@ -88,6 +88,16 @@ void GenerationController::cancel() {
     }
 }
 
+void GenerationController::discard() {
+    if (!running_) return;
+    cancel();
+    current_ = 0;  // matches no job: whatever comes back is dropped
+    running_ = false;
+    state_ = JobState::Cancelled;
+    preview_.clear();
+    emit runningChanged(false);
+}
+
 void GenerationController::workerLoop() {
     for (;;) {
         Job job;

@@ -61,6 +61,9 @@ public:
     quint64 start(GenerationRequest request);
     // Cancels the current job (no-op when idle). The job ends with cancelled().
     void cancel();
+    // Cancels the current job and forgets it at once (a new document): its
+    // late previews and result are dropped, and no jobEnded is emitted for it.
+    void discard();
     // Cancels everything and joins the worker; the controller then refuses work.
     void shutdown();
 

@@ -53,7 +53,9 @@ GenerationPanel::GenerationPanel(Document* doc, GenerationController* controller
     auto* seedRow = new QHBoxLayout;
     seedRow->addWidget(seed_, 1);
     seedRow->addWidget(randomSeed_);
-    form->addRow(tr("&Seed"), seedRow);
+    auto* seedLabel = new QLabel(tr("&Seed"), this);
+    seedLabel->setBuddy(seed_);
+    form->addRow(seedLabel, seedRow);
 
     steps_ = new QSpinBox(this);
     steps_->setRange(1, 8);
@@ -173,7 +175,7 @@ GenerationPanel::GenerationPanel(Document* doc, GenerationController* controller
     connect(doc_, &Document::changed, this, &GenerationPanel::syncFromProject);
     connect(doc_, &Document::documentReset, this, [this] {
         lastControl_ = -1;
-        controller_->cancel();
+        controller_->discard();  // the old document's clip must not arrive in the new one
         progress_->setValue(0);
         progress_->setFormat(tr("Idle"));
         stage_->clear();

@@ -235,6 +235,24 @@ private slots:
         QVERIFY(h.window->player()->hasClip());
     }
 
+    void aNewDocumentDropsTheOldDocumentsJob() {
+        QTemporaryDir dir;
+        Harness h(dir.path());
+        openTestProject(h, dir.path(), "cutout", 12);
+        auto* c = h.window->generationController();
+        QSignalSpy ended(c, &GenerationController::jobEnded);
+        QVERIFY(h.window->generationPanel()->generate() > 0);
+        // Let the job finish while the GUI thread is busy, then open another image.
+        std::this_thread::sleep_for(std::chrono::seconds(2));
+        QVERIFY(h.window->newFromImage(makeImage(dir.path(), QStringLiteral("other.png"))));
+        QVERIFY(!c->isRunning());
+        QTest::qWait(300);
+        QVERIFY(ended.isEmpty());
+        QVERIFY(!h.window->player()->hasClip());
+        QVERIFY(!h.canvas()->hasOverlayImage());
+        QVERIFY(c->droppedUpdates() >= 1);
+    }
+
     void guiKeepsRespondingDuringGeneration_data() {
         QTest::addColumn<QString>("engine");
         QTest::newRow("cutout") << QStringLiteral("cutout");
