@@ -18,7 +18,6 @@
 #include <QStandardPaths>
 #include <QToolButton>
 #include <QVBoxLayout>
-
 #include <opencv2/imgproc.hpp>
 
 #include "core/media/exporter.h"
@@ -30,20 +29,28 @@ const char* kLastFolderKey = "export/lastFolder";
 
 QString suffixFor(ExportDialog::Format f) {
     switch (f) {
-        case ExportDialog::Mp4: return QStringLiteral(".mp4");
-        case ExportDialog::WebM: return QStringLiteral(".webm");
-        case ExportDialog::Gif: return QStringLiteral(".gif");
-        case ExportDialog::PngSequence: return QString();
+        case ExportDialog::Mp4:
+            return QStringLiteral(".mp4");
+        case ExportDialog::WebM:
+            return QStringLiteral(".webm");
+        case ExportDialog::Gif:
+            return QStringLiteral(".gif");
+        case ExportDialog::PngSequence:
+            return QString();
     }
     return {};
 }
 
 ExportFormat toExportFormat(ExportDialog::Format f) {
     switch (f) {
-        case ExportDialog::Mp4: return ExportFormat::Mp4;
-        case ExportDialog::WebM: return ExportFormat::WebM;
-        case ExportDialog::Gif: return ExportFormat::Gif;
-        case ExportDialog::PngSequence: return ExportFormat::PngSequence;
+        case ExportDialog::Mp4:
+            return ExportFormat::Mp4;
+        case ExportDialog::WebM:
+            return ExportFormat::WebM;
+        case ExportDialog::Gif:
+            return ExportFormat::Gif;
+        case ExportDialog::PngSequence:
+            return ExportFormat::PngSequence;
     }
     return ExportFormat::Mp4;
 }
@@ -127,10 +134,12 @@ ExportDialog::ExportDialog(std::shared_ptr<const std::vector<cv::Mat>> frames, i
     layout->addWidget(status_);
     layout->addWidget(buttons_);
 
-    path_->setText(QDir(lastFolder()).filePath((baseName.isEmpty() ? QStringLiteral("clip") : baseName) +
-                                               suffixFor(Mp4)));
+    path_->setText(
+        QDir(lastFolder())
+            .filePath((baseName.isEmpty() ? QStringLiteral("clip") : baseName) + suffixFor(Mp4)));
     connect(browse, &QToolButton::clicked, this, &ExportDialog::browse);
-    connect(format_, qOverload<int>(&QComboBox::currentIndexChanged), this, &ExportDialog::formatChanged);
+    connect(format_, qOverload<int>(&QComboBox::currentIndexChanged), this,
+            &ExportDialog::formatChanged);
     connect(scaled_, &QRadioButton::toggled, width_, &QSpinBox::setEnabled);
     connect(scaled_, &QRadioButton::toggled, this, &ExportDialog::updateSizeLabel);
     connect(width_, qOverload<int>(&QSpinBox::valueChanged), this, &ExportDialog::updateSizeLabel);
@@ -173,7 +182,8 @@ QSize ExportDialog::outputSize() const {
 
 void ExportDialog::updateSizeLabel() {
     const QSize s = outputSize();
-    sizeLabel_->setText(scaled_->isChecked() ? tr("→ %1 × %2").arg(s.width()).arg(s.height()) : QString());
+    sizeLabel_->setText(scaled_->isChecked() ? tr("→ %1 × %2").arg(s.width()).arg(s.height())
+                                             : QString());
 }
 
 void ExportDialog::formatChanged() {
@@ -209,7 +219,8 @@ bool ExportDialog::startExport() {
     }
     const QFileInfo info(target);
     if (!info.absoluteDir().exists()) {
-        status_->setText(tr("The folder %1 does not exist.").arg(QDir::toNativeSeparators(info.absolutePath())));
+        status_->setText(
+            tr("The folder %1 does not exist.").arg(QDir::toNativeSeparators(info.absolutePath())));
         return false;
     }
     QSettings().setValue(QLatin1String(kLastFolderKey), info.absolutePath());
@@ -226,7 +237,8 @@ bool ExportDialog::startExport() {
     progress_->setValue(0);
     status_->setText(tr("Exporting…"));
     exportBtn_->setEnabled(false);
-    for (QWidget* w : std::initializer_list<QWidget*>{format_, path_, original_, scaled_, width_, fps_})
+    for (QWidget* w :
+         std::initializer_list<QWidget*>{format_, path_, original_, scaled_, width_, fps_})
         w->setEnabled(false);
 
     worker_ = std::thread([this, frames, size, fmt, fps, file] {
@@ -245,8 +257,8 @@ bool ExportDialog::startExport() {
                     exporter.addFrame(f);
                 }
                 ++done;
-                QMetaObject::invokeMethod(this, [this, done] { onFrameWritten(done); },
-                                          Qt::QueuedConnection);
+                QMetaObject::invokeMethod(
+                    this, [this, done] { onFrameWritten(done); }, Qt::QueuedConnection);
             }
             if (cancel_) {
                 exporter.abort();  // the destination stays as it was
@@ -254,13 +266,14 @@ bool ExportDialog::startExport() {
             } else {
                 exporter.finish();
                 ok = true;
-                message = tr("Exported %1 frames to %2").arg(done).arg(QString::fromStdString(file));
+                message =
+                    tr("Exported %1 frames to %2").arg(done).arg(QString::fromStdString(file));
             }
         } catch (const std::exception& e) {
             message = QString::fromUtf8(e.what());
         }
-        QMetaObject::invokeMethod(this, [this, ok, message] { onDone(ok, message); },
-                                  Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this, [this, ok, message] { onDone(ok, message); }, Qt::QueuedConnection);
     });
     return true;
 }

@@ -9,10 +9,9 @@
 #include <QDialog>
 #include <atomic>
 #include <memory>
+#include <opencv2/core/mat.hpp>
 #include <thread>
 #include <vector>
-
-#include <opencv2/core/mat.hpp>
 
 class QComboBox;
 class QDialogButtonBox;

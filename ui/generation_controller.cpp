@@ -2,7 +2,6 @@
 
 #include <QMetaObject>
 #include <chrono>
-
 #include <opencv2/imgproc.hpp>
 
 namespace boxanim::ui {
@@ -15,10 +14,14 @@ bool GenerationOutcome::modelProblem() const {
 QImage toQImage(const cv::Mat& mat) {
     if (mat.empty()) return {};
     cv::Mat bgr;
-    if (mat.type() == CV_8UC3) bgr = mat;
-    else if (mat.type() == CV_8UC4) cv::cvtColor(mat, bgr, cv::COLOR_BGRA2BGR);
-    else if (mat.type() == CV_8UC1) cv::cvtColor(mat, bgr, cv::COLOR_GRAY2BGR);
-    else return {};
+    if (mat.type() == CV_8UC3)
+        bgr = mat;
+    else if (mat.type() == CV_8UC4)
+        cv::cvtColor(mat, bgr, cv::COLOR_BGRA2BGR);
+    else if (mat.type() == CV_8UC1)
+        cv::cvtColor(mat, bgr, cv::COLOR_GRAY2BGR);
+    else
+        return {};
     // Wraps the Mat's memory, then copies: the QImage owns its pixels.
     const QImage view(bgr.data, bgr.cols, bgr.rows, static_cast<qsizetype>(bgr.step),
                       QImage::Format_BGR888);
@@ -172,7 +175,8 @@ void GenerationController::onProgress(quint64 job, const QString& stage, double 
     emit progress(job, stage, fraction, elapsedMs);
 }
 
-void GenerationController::onPreview(quint64 job, int step, int steps, const QVector<QImage>& frames) {
+void GenerationController::onPreview(quint64 job, int step, int steps,
+                                     const QVector<QImage>& frames) {
     if (job != current_ || !running_) {
         ++dropped_;
         return;

@@ -19,11 +19,10 @@
 #include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <opencv2/core/mat.hpp>
 #include <optional>
 #include <thread>
 #include <vector>
-
-#include <opencv2/core/mat.hpp>
 
 #include "core/engine/engine.h"
 
@@ -33,9 +32,9 @@ namespace boxanim::ui {
 struct GenerationOutcome {
     quint64 jobId = 0;
     JobState state = JobState::Queued;
-    QString message;                // failure reason, or empty
-    QString lastStage;              // the stage the job last reported (e.g. "loading boxflow")
-    QStringList notices;            // e.g. the GPU ran out of memory
+    QString message;      // failure reason, or empty
+    QString lastStage;    // the stage the job last reported (e.g. "loading boxflow")
+    QStringList notices;  // e.g. the GPU ran out of memory
     std::shared_ptr<const std::vector<cv::Mat>> frames;  // BGR full-size output frames
     int fps = 24;
     QString engine, device;

@@ -40,8 +40,9 @@ GenerationPanel::GenerationPanel(Document* doc, GenerationController* controller
     engine_ = new QComboBox(this);
     engine_->addItem(tr("BoxFlow (learned)"), QStringLiteral("boxflow"));
     engine_->addItem(tr("Cutout (fast, rigid)"), QStringLiteral("cutout"));
-    engine_->setToolTip(tr("BoxFlow samples motion with the box-conditioned model; Cutout moves "
-                           "the matted objects rigidly along their boxes"));
+    engine_->setToolTip(
+        tr("BoxFlow samples motion with the box-conditioned model; Cutout moves "
+           "the matted objects rigidly along their boxes"));
     form->addRow(tr("&Engine"), engine_);
 
     seed_ = new QSpinBox(this);
@@ -165,12 +166,14 @@ GenerationPanel::GenerationPanel(Document* doc, GenerationController* controller
     connect(player_, &Player::clipShownChanged, showClip_, &QCheckBox::setChecked);
 
     connect(controller_, &GenerationController::progress, this, &GenerationPanel::onProgress);
-    connect(controller_, &GenerationController::previewReady, this, [this](quint64, int step, int steps) {
-        player_->setPreview(controller_->previewFrames());
-        stage_->setText(tr("Preview of step %1 of %2 on the canvas").arg(step).arg(steps));
-    });
+    connect(controller_, &GenerationController::previewReady, this,
+            [this](quint64, int step, int steps) {
+                player_->setPreview(controller_->previewFrames());
+                stage_->setText(tr("Preview of step %1 of %2 on the canvas").arg(step).arg(steps));
+            });
     connect(controller_, &GenerationController::jobEnded, this, &GenerationPanel::onEnded);
-    connect(controller_, &GenerationController::runningChanged, this, &GenerationPanel::updateRunning);
+    connect(controller_, &GenerationController::runningChanged, this,
+            &GenerationPanel::updateRunning);
 
     connect(doc_, &Document::changed, this, &GenerationPanel::syncFromProject);
     connect(doc_, &Document::documentReset, this, [this] {
@@ -196,7 +199,8 @@ void GenerationPanel::syncFromProject() {
     device_->setCurrentIndex(d >= 0 ? d : 0);
     syncing_ = false;
     const bool has = !doc_->isEmpty();
-    for (QWidget* w : std::initializer_list<QWidget*>{engine_, seed_, randomSeed_, steps_, variety_, device_})
+    for (QWidget* w :
+         std::initializer_list<QWidget*>{engine_, seed_, randomSeed_, steps_, variety_, device_})
         w->setEnabled(has);
     generate_->setEnabled(has && !doc_->imageMissing());
 }
@@ -226,8 +230,9 @@ GenerationRequest GenerationPanel::snapshotRequest() const {
         imageMat_ = toMat(img);
         imageKey_ = img.cacheKey();
     }
-    // A copy of the project and of the image: the worker never sees the live ones.
-    GenerationRequest r = GenerationRequest::fromProject(doc_->project(), imageMat_.clone());
+    // A copy of the project; the image is our own converted copy, which nobody
+    // writes to (a new image gets a new Mat), so jobs share it read-only.
+    GenerationRequest r = GenerationRequest::fromProject(doc_->project(), imageMat_);
     r.modelsDir = toStd(modelsDir_);
     return r;
 }
@@ -283,9 +288,10 @@ void GenerationPanel::onEnded(quint64) {
             player_->setClipShown(true);
             progress_->setValue(kProgressMax);
             progress_->setFormat(tr("Done · %1").arg(seconds(qint64(o.elapsedMs))));
-            stage_->setText(tr("%1 frames by %2 on %3. Space plays them.")
-                                .arg(o.frames ? int(o.frames->size()) : 0)
-                                .arg(o.engine, o.device.isEmpty() ? QStringLiteral("cpu") : o.device));
+            stage_->setText(
+                tr("%1 frames by %2 on %3. Space plays them.")
+                    .arg(o.frames ? int(o.frames->size()) : 0)
+                    .arg(o.engine, o.device.isEmpty() ? QStringLiteral("cpu") : o.device));
             break;
         case JobState::Cancelled:
             progress_->setValue(0);
@@ -302,8 +308,10 @@ void GenerationPanel::onEnded(quint64) {
 
 void GenerationPanel::updateRunning(bool running) {
     cancel_->setEnabled(running);
-    if (running) ticker_->start();
-    else ticker_->stop();
+    if (running)
+        ticker_->start();
+    else
+        ticker_->stop();
 }
 
 }  // namespace boxanim::ui

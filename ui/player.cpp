@@ -24,8 +24,10 @@ Player::Player(Document* doc, Canvas* canvas, QObject* parent)
 
 void Player::setPreview(const QVector<QImage>& frames) {
     preview_ = frames;
-    if (!preview_.isEmpty() && !clipShown_) setClipShown(true);
-    else refresh();
+    if (!preview_.isEmpty() && !clipShown_)
+        setClipShown(true);
+    else
+        refresh();
 }
 
 void Player::setClip(std::shared_ptr<const std::vector<cv::Mat>> frames, int fps) {

@@ -8,9 +8,8 @@
 #include <QObject>
 #include <QVector>
 #include <memory>
-#include <vector>
-
 #include <opencv2/core/mat.hpp>
+#include <vector>
 
 class QTimer;
 

@@ -11,7 +11,6 @@
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
-
 #include <opencv2/imgproc.hpp>
 
 #include "core/media/exporter.h"
@@ -69,10 +68,13 @@ private slots:
         d.setPath(dir.filePath(name));
         d.setScaled(scaled, 100);
         d.setFps(12);
-        const QSize expect = scaled ? QSize(100, 76) : QSize(200, 150);  // 75 rounded to even for video
+        const QSize expect =
+            scaled ? QSize(100, 76) : QSize(200, 150);  // 75 rounded to even for video
         const QSize size = d.outputSize();
-        if (format == ExportDialog::Gif && scaled) QCOMPARE(size, QSize(100, 75));
-        else QCOMPARE(size, expect);
+        if (format == ExportDialog::Gif && scaled)
+            QCOMPARE(size, QSize(100, 75));
+        else
+            QCOMPARE(size, expect);
         bool ok = false;
         QVERIFY(runExport(d, &ok));
         QVERIFY(ok);
@@ -97,7 +99,8 @@ private slots:
         bool ok = false;
         QVERIFY(runExport(d, &ok));
         QVERIFY(ok);
-        const QStringList pngs = QDir(dir.filePath(QStringLiteral("frames"))).entryList({"*.png"}, QDir::Files);
+        const QStringList pngs =
+            QDir(dir.filePath(QStringLiteral("frames"))).entryList({"*.png"}, QDir::Files);
         QCOMPARE(pngs.size(), 5);
         QImage first(dir.filePath(QStringLiteral("frames/")) + pngs.first());
         QCOMPARE(first.size(), QSize(64, 48));
@@ -123,7 +126,8 @@ private slots:
         QFile f(path);
         QVERIFY(f.open(QIODevice::ReadOnly));
         QCOMPARE(f.readAll(), QByteArray("old contents"));
-        QCOMPARE(QDir(dir.path()).entryList(QDir::Files | QDir::Dirs | QDir::NoDotAndDotDot).size(), 1);
+        QCOMPARE(QDir(dir.path()).entryList(QDir::Files | QDir::Dirs | QDir::NoDotAndDotDot).size(),
+                 1);
     }
 
     void exportFromTheEditorAfterGenerating() {
@@ -131,7 +135,8 @@ private slots:
         test::Harness h(dir.path());
         QVERIFY(!h.window->exportAction()->isEnabled());
         QVERIFY(h.window->createExportDialog() == nullptr);
-        const QString img = test::makeImage(dir.path(), QStringLiteral("photo.png"), QSize(320, 240));
+        const QString img =
+            test::makeImage(dir.path(), QStringLiteral("photo.png"), QSize(320, 240));
         QVERIFY(h.window->newFromImage(img));
         h.drag(QPointF(60, 70), QPointF(140, 130));  // a hard box: an object
         QCOMPARE(int(h.doc()->project().objects.size()), 1);

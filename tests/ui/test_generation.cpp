@@ -2,6 +2,7 @@
 // the result, cancel, superseded jobs, the GUI heartbeat during a job, the
 // panel's undoable settings, the player, the failure path of a missing or
 // damaged model, and closing the window during a generation.
+#include <QComboBox>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
@@ -11,16 +12,14 @@
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QStandardPaths>
-#include <QToolButton>
-#include <QComboBox>
 #include <QTemporaryDir>
 #include <QTimer>
+#include <QToolButton>
 #include <QUndoStack>
 #include <chrono>
 #include <cstdio>
-#include <thread>
-
 #include <opencv2/imgproc.hpp>
+#include <thread>
 
 #include "core/engine/engine.h"
 #include "test_util.h"
@@ -43,7 +42,8 @@ cv::Mat testImage(int w, int h) {
     cv::Mat img(h, w, CV_8UC3);
     for (int y = 0; y < h; ++y)
         for (int x = 0; x < w; ++x)
-            img.at<cv::Vec3b>(y, x) = cv::Vec3b(uchar(60 + 120 * x / w), uchar(90 + 80 * y / h), 150);
+            img.at<cv::Vec3b>(y, x) =
+                cv::Vec3b(uchar(60 + 120 * x / w), uchar(90 + 80 * y / h), 150);
     cv::circle(img, cv::Point(w / 4, h / 2), h / 6, cv::Scalar(40, 40, 220), cv::FILLED);
     return img;
 }
@@ -57,16 +57,20 @@ Project testProject(int w, int h, int frames, const std::string& engine, double 
     Object o;
     o.id = newId();
     o.name = "disc";
-    o.keyframes.push_back({0, Box::fromCentre(0.25, 0.5, 0.4 * h / w, 0.4), BoxKind::Hard, Easing::Linear});
-    o.keyframes.push_back({frames - 1, Box::fromCentre(toX, 0.5, 0.4 * h / w, 0.4), BoxKind::Hard, Easing::Linear});
+    o.keyframes.push_back(
+        {0, Box::fromCentre(0.25, 0.5, 0.4 * h / w, 0.4), BoxKind::Hard, Easing::Linear});
+    o.keyframes.push_back(
+        {frames - 1, Box::fromCentre(toX, 0.5, 0.4 * h / w, 0.4), BoxKind::Hard, Easing::Linear});
     p.objects.push_back(o);
     p.generation.engine = engine;
     p.generation.steps = 2;
     return p;
 }
 
-GenerationRequest testRequest(int w, int h, int frames, const std::string& engine, double toX = 0.6) {
-    GenerationRequest r = GenerationRequest::fromProject(testProject(w, h, frames, engine, toX), testImage(w, h));
+GenerationRequest testRequest(int w, int h, int frames, const std::string& engine,
+                              double toX = 0.6) {
+    GenerationRequest r =
+        GenerationRequest::fromProject(testProject(w, h, frames, engine, toX), testImage(w, h));
     r.device = "cpu";
     r.previewLongSide = 96;
     return r;
@@ -75,7 +79,8 @@ GenerationRequest testRequest(int w, int h, int frames, const std::string& engin
 bool waitEnded(QSignalSpy& ended, int ms) {
     QElapsedTimer t;
     t.start();
-    while (ended.isEmpty() && t.elapsed() < ms) ended.wait(std::min<qint64>(200, ms - t.elapsed() + 1));
+    while (ended.isEmpty() && t.elapsed() < ms)
+        ended.wait(std::min<qint64>(200, ms - t.elapsed() + 1));
     return !ended.isEmpty();
 }
 
@@ -106,10 +111,10 @@ private slots:
             QSKIP("no models/manifest.json yet (the shipped BoxFlow model)");
         GenerationController c;
         QStringList order;
-        connect(&c, &GenerationController::previewReady, this, [&](quint64, int step, int) {
-            order << QStringLiteral("preview %1").arg(step);
-        });
-        connect(&c, &GenerationController::jobEnded, this, [&] { order << QStringLiteral("ended"); });
+        connect(&c, &GenerationController::previewReady, this,
+                [&](quint64, int step, int) { order << QStringLiteral("preview %1").arg(step); });
+        connect(&c, &GenerationController::jobEnded, this,
+                [&] { order << QStringLiteral("ended"); });
         QSignalSpy previews(&c, &GenerationController::previewReady);
         QSignalSpy progress(&c, &GenerationController::progress);
         QSignalSpy ended(&c, &GenerationController::jobEnded);
@@ -185,10 +190,16 @@ private slots:
     }
     void cancelEndsCancelledAndLeavesTheProjectUnchanged() {
         QFETCH(QString, engine);
-        if (engine == QLatin1String("boxflow") && !haveModel()) QSKIP("no models/manifest.json yet");
+        if (engine == QLatin1String("boxflow") && !haveModel())
+            QSKIP("no models/manifest.json yet");
         QTemporaryDir dir;
         Harness h(dir.path());
         openTestProject(h, dir.path(), engine.toStdString(), 24);
+        {
+            Project p = h.doc()->project();
+            p.generation.steps = 4;
+            h.doc()->reset(p, QString(), h.doc()->imagePath(), h.doc()->image());
+        }
         const Project before = h.doc()->project();
         const int undoCount = h.doc()->undoStack()->count();
         auto* c = h.window->generationController();
@@ -196,20 +207,28 @@ private slots:
         QElapsedTimer sinceCancel;
         // Cancel at the first sampler step for boxflow (mid-sampling), at the
         // first progress report for cutout.
-        const QString cancelAt = engine == QLatin1String("boxflow") ? QStringLiteral("sampling 1/")
-                                                                   : QString();
+        const QString cancelAt =
+            engine == QLatin1String("boxflow") ? QStringLiteral("sampling 1/") : QString();
         bool cancelled = false;
-        connect(c, &GenerationController::progress, this, [&](quint64, const QString& stage, double, qint64) {
-            if (!cancelled && stage.startsWith(cancelAt)) {
-                cancelled = true;
-                sinceCancel.start();
-                QTest::keyClick(h.window.get(), Qt::Key_Escape);  // the Cancel action
-            }
-        });
+        QStringList afterCancel;
+        connect(c, &GenerationController::progress, this,
+                [&](quint64, const QString& stage, double, qint64) {
+                    if (cancelled) afterCancel << stage;
+                    if (!cancelled && stage.startsWith(cancelAt)) {
+                        cancelled = true;
+                        sinceCancel.start();
+                        QTest::keyClick(h.window.get(), Qt::Key_Escape);  // the Cancel action
+                    }
+                });
         QVERIFY(h.window->generationPanel()->generate() > 0);
         QVERIFY(waitEnded(ended, 300000));
         QVERIFY(cancelled);
         QCOMPARE(c->outcome().state, JobState::Cancelled);
+        // Within one sampler step: step 2 may finish, step 3 never starts.
+        for (const QString& st : afterCancel)
+            QVERIFY2(!st.startsWith(QLatin1String("sampling 3/")) &&
+                         !st.startsWith(QLatin1String("sampling 4/")) && st != QLatin1String("rendering"),
+                     qPrintable(afterCancel.join(QLatin1String(", "))));
         std::printf("cancel (%s) took effect after %lld ms\n", qPrintable(engine),
                     static_cast<long long>(sinceCancel.elapsed()));
         QVERIFY(h.doc()->project() == before);
@@ -260,7 +279,8 @@ private slots:
     }
     void guiKeepsRespondingDuringGeneration() {
         QFETCH(QString, engine);
-        if (engine == QLatin1String("boxflow") && !haveModel()) QSKIP("no models/manifest.json yet");
+        if (engine == QLatin1String("boxflow") && !haveModel())
+            QSKIP("no models/manifest.json yet");
         QTemporaryDir dir;
         Harness h(dir.path());
         const QString img = makeImage(dir.path(), QStringLiteral("big.png"), QSize(1024, 768));
@@ -290,10 +310,11 @@ private slots:
         QVERIFY(waitEnded(ended, 300000));
         heartbeat.stop();
         QCOMPARE(c->outcome().state, JobState::Finished);
-        std::printf("heartbeat (%s, 1024x768, 48 frames, %d previews): %d beats over %lld ms, "
-                    "worst gap %lld ms\n",
-                    qPrintable(engine), int(previews.size()), beats,
-                    static_cast<long long>(clock.elapsed()), static_cast<long long>(worst));
+        std::printf(
+            "heartbeat (%s, 1024x768, 48 frames, %d previews): %d beats over %lld ms, "
+            "worst gap %lld ms\n",
+            qPrintable(engine), int(previews.size()), beats,
+            static_cast<long long>(clock.elapsed()), static_cast<long long>(worst));
         QVERIFY2(worst < 1000, qPrintable(QStringLiteral("worst gap %1 ms").arg(worst)));
     }
 
@@ -305,7 +326,8 @@ private slots:
         QSignalSpy ended(c, &GenerationController::jobEnded);
         bool overlayDuringPreview = false;
         connect(c, &GenerationController::previewReady, this, [&] {
-            overlayDuringPreview = h.canvas()->hasOverlayImage() && h.window->player()->showingPreview();
+            overlayDuringPreview =
+                h.canvas()->hasOverlayImage() && h.window->player()->showingPreview();
         });
         QTest::keyClick(h.window.get(), Qt::Key_Return, Qt::ControlModifier);  // Generate
         QVERIFY(waitEnded(ended, 120000));
@@ -428,7 +450,8 @@ private slots:
         QVERIFY(waitEnded(ended, 120000));
         QCOMPARE(c->outcome().state, JobState::Failed);
         QCOMPARE(h.prompts->cutoutAsked.size(), 1);
-        QVERIFY2(h.prompts->cutoutAsked.first().contains(damaged), qPrintable(h.prompts->cutoutAsked.first()));
+        QVERIFY2(h.prompts->cutoutAsked.first().contains(damaged),
+                 qPrintable(h.prompts->cutoutAsked.first()));
         QCOMPARE(h.doc()->project().generation.engine, std::string("boxflow"));
         QVERIFY(!c->isRunning());
         QVERIFY(!h.window->player()->hasClip());
