@@ -1,6 +1,8 @@
 // boxanim [PROJECT|IMAGE]           the editor
 // boxanim --screenshot OUT.png [--frame N] [..] lays the window out offscreen at 1280x800,
 //                                   renders it to a PNG and exits (docs, tests)
+//   [--generate N]                  ... after starting a generation, once the preview of
+//                                   sampler step N is on the canvas
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QFileInfo>

@@ -1,5 +1,6 @@
 // `boxanim --screenshot OUT.png [PROJECT]` writes a non-empty 1280x800 PNG.
 #include <QColor>
+#include <QFile>
 #include <QImage>
 #include <QProcess>
 #include <QSet>
@@ -37,6 +38,27 @@ private slots:
         const QString project = QStringLiteral(BOXANIM_EXAMPLES "/smarties-path.boxanim");
         if (!QFile::exists(project)) QSKIP("example project not present");
         shoot({project}, tmp.path() + QStringLiteral("/example.png"));
+    }
+
+    // --generate 1: the window is captured once the first preview is on the
+    // canvas (the example switched to the cutout engine, which needs no model).
+    void generating() {
+        QTemporaryDir tmp;
+        const QString dir = QStringLiteral(BOXANIM_EXAMPLES);
+        if (!QFile::exists(dir + QStringLiteral("/smarties-path.boxanim"))) QSKIP("example project not present");
+        QFile in(dir + QStringLiteral("/smarties-path.boxanim"));
+        QVERIFY(in.open(QIODevice::ReadOnly));
+        QByteArray json = in.readAll();
+        json.replace("\"engine\": \"boxflow\"", "\"engine\": \"cutout\"");
+        QVERIFY(json.contains("\"cutout\""));
+        QVERIFY(QFile::copy(dir + QStringLiteral("/smarties.png"), tmp.filePath(QStringLiteral("smarties.png"))));
+        QFile out(tmp.filePath(QStringLiteral("cut.boxanim")));
+        QVERIFY(out.open(QIODevice::WriteOnly));
+        out.write(json);
+        out.close();
+        shoot({QStringLiteral("--generate"), QStringLiteral("1"), QStringLiteral("--frame"),
+               QStringLiteral("30"), out.fileName()},
+              tmp.path() + QStringLiteral("/generating.png"));
     }
 
     void badProjectFails() {
