@@ -164,6 +164,15 @@ GenerationPanel::GenerationPanel(Document* doc, GenerationController* controller
     connect(loop_, &QCheckBox::toggled, player_, &Player::setLoop);
     connect(showClip_, &QCheckBox::toggled, player_, &Player::setClipShown);
     connect(player_, &Player::clipShownChanged, showClip_, &QCheckBox::setChecked);
+    // Play and the clip view need frames: a clip or the previews of a running job.
+    auto updatePlayer = [this] {
+        const bool frames = player_->hasClip() || player_->showingPreview();
+        play_->setEnabled(frames);
+        showClip_->setEnabled(frames);
+    };
+    connect(player_, &Player::clipChanged, this, updatePlayer);
+    connect(player_, &Player::previewChanged, this, updatePlayer);
+    updatePlayer();
 
     connect(controller_, &GenerationController::progress, this, &GenerationPanel::onProgress);
     connect(controller_, &GenerationController::previewReady, this,
@@ -256,6 +265,7 @@ quint64 GenerationPanel::generate() {
     progress_->setValue(0);
     clock_.start();
     const quint64 id = controller_->start(std::move(r));
+    player_->setClipShown(true);  // previews stream in over the photo
     updateElapsed();
     return id;
 }

@@ -425,6 +425,9 @@ void MainWindow::createGeneration() {
     clipAct_->setEnabled(false);
     connect(clipAct_, &QAction::toggled, player_, &Player::setClipShown);
     connect(player_, &Player::clipShownChanged, clipAct_, &QAction::setChecked);
+    // Picking a drawing tool means editing boxes: show them.
+    for (QAction* a : toolGroup_->actions())
+        connect(a, &QAction::triggered, player_, [this] { player_->setClipShown(false); });
 
     QMenu* gen = new QMenu(tr("&Generate"), this);
     menuBar()->insertMenu(viewMenu_->menuAction(), gen);
@@ -441,7 +444,7 @@ void MainWindow::createGeneration() {
         exportAct_->setEnabled(player_->hasClip());
     };
     connect(player_, &Player::clipChanged, this, updateClipActions);
-    connect(gen_, &GenerationController::previewReady, this, updateClipActions);
+    connect(player_, &Player::previewChanged, this, updateClipActions);
     connect(gen_, &GenerationController::runningChanged, this, [this, updateClipActions](bool running) {
         cancelAct_->setEnabled(running);
         updateClipActions();

@@ -16,7 +16,7 @@ Player::Player(Document* doc, Canvas* canvas, QObject* parent)
     connect(doc_, &Document::currentFrameChanged, this, &Player::refresh);
     connect(doc_, &Document::documentReset, this, [this] {
         pause();
-        preview_.clear();
+        setPreview({});
         setClip(nullptr, 24);
         setClipShown(false);
     });

@@ -49,6 +49,7 @@ public slots:
 
 signals:
     void clipChanged(bool hasClip);
+    void previewChanged(bool showingPreview);
     void clipShownChanged(bool shown);
     void playingChanged(bool playing);
 
