@@ -68,7 +68,7 @@ QString ExportDialog::lastFolder() {
     const QString f = QSettings().value(QLatin1String(kLastFolderKey)).toString();
     if (!f.isEmpty() && QFileInfo(f).isDir()) return f;
     const QString movies = QStandardPaths::writableLocation(QStandardPaths::MoviesLocation);
-    return movies.isEmpty() ? QDir::homePath() : movies;
+    return !movies.isEmpty() && QFileInfo(movies).isDir() ? movies : QDir::homePath();
 }
 
 ExportDialog::ExportDialog(std::shared_ptr<const std::vector<cv::Mat>> frames, int fps,
@@ -91,7 +91,9 @@ ExportDialog::ExportDialog(std::shared_ptr<const std::vector<cv::Mat>> frames, i
     auto* pathRow = new QHBoxLayout;
     pathRow->addWidget(path_, 1);
     pathRow->addWidget(browse);
-    form->addRow(tr("&Save to"), pathRow);
+    auto* pathLabel = new QLabel(tr("&Save to"), this);
+    pathLabel->setBuddy(path_);
+    form->addRow(pathLabel, pathRow);
 
     const cv::Size size = frames_ && !frames_->empty() ? frames_->front().size() : cv::Size(16, 16);
     original_ = new QRadioButton(tr("Original (%1 × %2)").arg(size.width).arg(size.height), this);
