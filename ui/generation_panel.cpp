@@ -302,6 +302,9 @@ void GenerationPanel::onEnded(quint64) {
                 tr("%1 frames by %2 on %3. Space plays them.")
                     .arg(o.frames ? int(o.frames->size()) : 0)
                     .arg(o.engine, o.device.isEmpty() ? QStringLiteral("cpu") : o.device));
+            if (!o.notices.isEmpty())  // e.g. the GPU ran out of memory and the CPU finished
+                stage_->setText(stage_->text() + QLatin1Char('\n') +
+                                o.notices.join(QLatin1Char('\n')));
             break;
         case JobState::Cancelled:
             progress_->setValue(0);
