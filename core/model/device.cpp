@@ -21,7 +21,7 @@ void configureRuntime(torch::Device device, int threads) {
     if (n > 0) at::set_num_threads(static_cast<int>(n));
     if (device.is_cuda()) {
         // TF32 for matmul/conv on Ampere+ (not run in this session: no GPU here)
-        at::globalContext().setAllowTF32CuBLAS(true);
+        at::globalContext().setFloat32MatmulPrecision("high");
         at::globalContext().setAllowTF32CuDNN(true);
         at::globalContext().setBenchmarkCuDNN(true);
     }

@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include <ATen/CPUGeneratorImpl.h>
+
 namespace boxanim::model {
 
 torch::Tensor seededNoise(torch::IntArrayRef shape, std::uint64_t seed, torch::Device device) {

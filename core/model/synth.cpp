@@ -5,6 +5,8 @@
 #include <cmath>
 #include <random>
 
+#include <ATen/CPUGeneratorImpl.h>
+
 #include "config.h"
 
 namespace boxanim::model {

@@ -8,7 +8,12 @@
 #include <iomanip>
 #include <sstream>
 
+#include <ATen/CPUGeneratorImpl.h>
 #include <torch/version.h>
+#if defined(TORCH_VERSION_MAJOR) && (TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 4))
+#include <ATen/autocast_mode.h>
+#define BOXANIM_HAVE_AUTOCAST 1
+#endif
 
 #include "device.h"
 #include "safetensors.h"
@@ -359,7 +364,7 @@ TrainResult train(const TrainConfig& cfg, const std::string& resumeFrom, std::os
         auto xt = (1 - tt) * batch.target + tt * eps;
 
         torch::Tensor v;
-#if defined(TORCH_VERSION_MAJOR) && (TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 4))
+#if defined(BOXANIM_HAVE_AUTOCAST)
         const bool autocast = device.is_cuda() && cfg.bf16;  // not run in this session: no GPU
         if (autocast) {
             at::autocast::set_autocast_enabled(at::kCUDA, true);
