@@ -5,11 +5,10 @@
 #include <stdexcept>
 
 #include "device.h"
+#include "loader.h"
 #include "manifest.h"
 #include "network.h"
-#include "safetensors.h"
 #include "sampler.h"
-#include "sha256.h"
 #include "synth.h"
 
 namespace boxanim::model {
@@ -42,36 +41,14 @@ std::string BoxFlowModel::defaultModelsDir() {
 }
 
 void BoxFlowModel::load(const std::string& modelsDir, const std::string& name, const std::string& deviceName) {
-    namespace fs = std::filesystem;
-    const std::string manifestPath = (fs::path(modelsDir) / "manifest.json").string();
-    auto manifest = Manifest::load(manifestPath);
-    const ModelEntry* e = manifest.find(name);
-    if (!e) {
-        std::string known;
-        for (const auto& m : manifest.models) known += (known.empty() ? "" : ", ") + m.name;
-        throw std::runtime_error(manifestPath + ": no model named '" + name + "' (available: " + known + ")");
-    }
-    const std::string file = (fs::path(modelsDir) / e->file).string();
-    if (!fs::exists(file)) throw std::runtime_error(file + ": weight file of model '" + name + "' not found");
-    const std::string sum = sha256File(file);
-    if (sum != e->sha256)
-        throw std::runtime_error(file + ": sha256 mismatch (manifest says " + e->sha256 + ", file has " + sum +
-                                 "): the file is corrupt or was replaced");
-    auto weights = readSafetensors(file);
+    auto loaded = loadVerifiedNetwork(modelsDir, name);
     torch::Device device = resolveDevice(deviceName);
     configureRuntime(device);
-    BoxFlowNet net(e->config);
-    loadIntoModule(*net, weights);  // strict: names and shapes
-    const int64_t n = parameterCount(*net);
-    if (e->parameters != 0 && e->parameters != n)
-        throw std::runtime_error(file + ": manifest says " + std::to_string(e->parameters) +
-                                 " parameters, the architecture has " + std::to_string(n));
-    net->to(device);
-    net->eval();
+    loaded.net->to(device);
     auto impl = std::make_unique<Impl>();
-    impl->info = {e->name, e->file, e->description, n};
+    impl->info = {loaded.entry.name, loaded.entry.file, loaded.entry.description, parameterCount(*loaded.net)};
     impl->device = device;
-    impl->net = net;
+    impl->net = loaded.net;
     d = std::move(impl);
 }
 

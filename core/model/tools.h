@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <ostream>
 #include <string>
+#include <vector>
 
 #include "trainer.h"
 
@@ -26,6 +27,15 @@ void exportModel(const std::string& runDir, const std::string& modelsDir, const 
 // `device`, with a per-component breakdown on the CPU.
 void benchForward(const BoxFlowConfig& cfg, int frames, int width, int height, const std::string& device,
                   int repeats, std::ostream& log);
+
+// The procedural benchmark: `clips` held-out clips (fixed seed, never a
+// training or validation seed) scored against their exact ground truth for
+// model NAME at each step count, the cutout baseline (rigidly warped mattes,
+// zero flow) and the static baseline (frame-0 mattes). Prints a Markdown
+// table and, when jsonPath is set, writes the figures there.
+void benchProcedural(const std::string& modelsDir, const std::string& name, const std::string& device, int clips,
+                     const SynthOptions& options, const std::vector<int>& steps, const std::string& jsonPath,
+                     std::ostream& log);
 
 // Loads NAME from MODELS through the facade, samples a procedural clip and
 // writes OUT.png (input + predicted layers/flow); prints the timing.

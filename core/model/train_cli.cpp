@@ -18,7 +18,9 @@ const char* kUsage =
     "  boxanim-train --smoke [--device cpu|cuda] [--out DIR]      tiny model, a few dozen steps; exit 1 if the loss does not fall\n"
     "  boxanim-train --dump-samples DIR [--count N] [--frames T] [--size WxH] [--progress P] [--seed S]\n"
     "  boxanim-train --export RUN_DIR --name NAME [--models-dir DIR] [--description TEXT] [--machine TEXT]\n"
-    "  boxanim-train --bench [--preset full|s|tiny] [--frames T] [--size WxH] [--device D] [--repeats N]\n";
+    "  boxanim-train --bench [--preset full|s|tiny] [--frames T] [--size WxH] [--device D] [--repeats N]\n"
+    "  boxanim-train --bench-procedural NAME [--models-dir DIR] [--count N] [--frames T] [--size WxH]\n"
+    "                [--steps 1,4,8] [--device D] [--json FILE]   held-out procedural scenes vs exact ground truth\n";
 
 int badArgs(const std::string& msg) {
     std::cerr << "boxanim-train: " << msg << "\n" << kUsage;
@@ -37,15 +39,36 @@ bool parseSize(const std::string& s, int* w, int* h) {
     return *w > 0 && *h > 0;
 }
 
+// "1,4,8" -> {1, 4, 8}; each a sampler step count 1..8.
+bool parseIntList(const std::string& s, std::vector<int>* out) {
+    out->clear();
+    std::size_t pos = 0;
+    while (pos <= s.size()) {
+        const auto comma = s.find(',', pos);
+        const std::string item = s.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
+        try {
+            std::size_t used = 0;
+            const int v = std::stoi(item, &used);
+            if (used != item.size() || v < 1 || v > 8) return false;
+            out->push_back(v);
+        } catch (...) {
+            return false;
+        }
+        if (comma == std::string::npos) break;
+        pos = comma + 1;
+    }
+    return !out->empty();
+}
+
 }  // namespace
 
 namespace boxanim::model {
 
 int trainMain(int argc, char** argv) {
     std::string mode, config, device, out, resume, dumpDir, exportDir, name, modelsDir = "models", description, machine;
-    std::string preset = "full", size;
+    std::string preset = "full", size, stepsList = "1,4,8", jsonOut;
     int threads = -1;
-    int count = 6, frames = 0, repeats = 5;
+    int count = 0, frames = 0, repeats = 5;  // count 0: the mode's default
     double progress = 0.5, maxMinutes = -1;
     std::uint64_t seed = 1;
     for (int i = 1; i < argc; ++i) {
@@ -60,6 +83,9 @@ int trainMain(int argc, char** argv) {
             else if (a == "--dump-samples") { mode = "dump"; dumpDir = next(); }
             else if (a == "--export") { mode = "export"; exportDir = next(); }
             else if (a == "--bench") mode = "bench";
+            else if (a == "--bench-procedural") { mode = "bench-procedural"; name = next(); }
+            else if (a == "--steps") stepsList = next();
+            else if (a == "--json") jsonOut = next();
             else if (a == "--device") device = next();
             else if (a == "--out") out = next();
             else if (a == "--resume") resume = next();
@@ -112,12 +138,23 @@ int trainMain(int argc, char** argv) {
             if (frames) o.frames = frames;
             if (!size.empty() && !parseSize(size, &o.width, &o.height)) return badArgs("bad --size '" + size + "'");
             o.progress = progress;
-            dumpSamples(dumpDir, count, o, seed, std::cout);
+            dumpSamples(dumpDir, count ? count : 6, o, seed, std::cout);
             return 0;
         }
         if (mode == "export") {
             if (name.empty()) return badArgs("--export needs --name");
             exportModel(exportDir, modelsDir, name, description, machine, std::cout);
+            return 0;
+        }
+        if (mode == "bench-procedural") {
+            SynthOptions o;
+            o.frames = frames ? frames : 16;
+            o.progress = 0.5;
+            if (!size.empty() && !parseSize(size, &o.width, &o.height)) return badArgs("bad --size '" + size + "'");
+            std::vector<int> steps;
+            if (!parseIntList(stepsList, &steps)) return badArgs("bad --steps '" + stepsList + "' (e.g. 1,4,8; each 1..8)");
+            benchProcedural(modelsDir, name, device.empty() ? "cpu" : device, count ? count : 50, o, steps, jsonOut,
+                            std::cout);
             return 0;
         }
         if (mode == "bench") {

@@ -55,6 +55,17 @@ torch::Tensor owners(const torch::Tensor& logits) {  // [..., 5, H, W] -> [..., 
     return out;
 }
 
+// Sum over objects and pixels of |pred==k & gt==k| / |pred==k | gt==k|, k >= 1.
+double pooledObjectIoU(const torch::Tensor& pred, const torch::Tensor& gt) {
+    double inter = 0, uni = 0;
+    for (int k = 1; k < kLayers; ++k) {
+        auto p = pred == k, g = gt == k;
+        inter += (p & g).sum().item<double>();
+        uni += (p | g).sum().item<double>();
+    }
+    return uni > 0 ? inter / uni : 1.0;
+}
+
 struct AdamW {
     std::vector<torch::Tensor> params, m, v;
     int64_t step = 0;
@@ -200,6 +211,16 @@ TrainConfig TrainConfig::smoke() {
     return c;
 }
 
+ValidationSet makeHeldOutSet(int clips, const SynthOptions& options, std::uint64_t seed, std::uint64_t noiseSeed,
+                             torch::Device device) {
+    ValidationSet v;
+    v.clips = generateBatch(clips, seed, options, device);
+    auto ts = (torch::arange(clips, torch::kFloat32) + 0.5) / clips;
+    v.t = ts.to(device);
+    v.noise = seededNoise(v.clips.target.sizes(), noiseSeed, device);
+    return v;
+}
+
 ValidationSet makeValidationSet(const TrainConfig& cfg, torch::Device device) {
     SynthOptions o;
     o.frames = cfg.valFrames;
@@ -207,12 +228,7 @@ ValidationSet makeValidationSet(const TrainConfig& cfg, torch::Device device) {
     o.height = cfg.height;
     o.progress = 0.5;
     o.cameraProb = cfg.cameraProb;
-    ValidationSet v;
-    v.clips = generateBatch(cfg.valClips, 0x5EED0FF5E7ULL, o, device);  // never a training seed
-    auto ts = (torch::arange(cfg.valClips, torch::kFloat32) + 0.5) / cfg.valClips;
-    v.t = ts.to(device);
-    v.noise = seededNoise(v.clips.target.sizes(), 0xFACADEULL, device);
-    return v;
+    return makeHeldOutSet(cfg.valClips, o, 0x5EED0FF5E7ULL /* never a training seed */, 0xFACADEULL, device);
 }
 
 double validationLoss(BoxFlowNet& net, const ValidationSet& val, int chunk) {
@@ -259,6 +275,7 @@ ValidationFigures evaluate(BoxFlowNet& net, const ValidationSet& val, int steps)
     auto gtOwner = owners(gt.narrow(2, 0, kLayers));
     auto prOwner = owners(pred.narrow(2, 0, kLayers));
     f.layerAccuracy = (gtOwner == prOwner).to(torch::kFloat32).mean().item<double>();
+    f.objectIoU = pooledObjectIoU(prOwner, gtOwner);
     auto objMask = (gtOwner > 0).to(torch::kFloat32);
     const double nObj = std::max(1.0, objMask.sum().item<double>());
     auto epe = (pred.narrow(2, kLayers, 2) - gt.narrow(2, kLayers, 2)).pow(2).sum(2).sqrt();
@@ -266,7 +283,14 @@ ValidationFigures evaluate(BoxFlowNet& net, const ValidationSet& val, int steps)
     // cutout baseline: rigidly warped mattes as layers, zero residual flow
     auto warped = val.clips.cond.narrow(2, 7, 4);
     auto cutLogits = torch::cat({torch::zeros_like(warped.narrow(2, 0, 1)), warped * 2 - 1}, 2);
-    f.cutoutLayerAccuracy = (owners(cutLogits) == gtOwner).to(torch::kFloat32).mean().item<double>();
+    const auto cutOwner = owners(cutLogits);
+    f.cutoutLayerAccuracy = (cutOwner == gtOwner).to(torch::kFloat32).mean().item<double>();
+    f.cutoutObjectIoU = pooledObjectIoU(cutOwner, gtOwner);
+    // static baseline: the frame-0 mattes on every frame
+    auto still = val.clips.cond.narrow(2, 3, 4);
+    const auto stillOwner = owners(torch::cat({torch::zeros_like(still.narrow(2, 0, 1)), still * 2 - 1}, 2));
+    f.staticLayerAccuracy = (stillOwner == gtOwner).to(torch::kFloat32).mean().item<double>();
+    f.staticObjectIoU = pooledObjectIoU(stillOwner, gtOwner);
     f.cutoutObjectFlowEpe = (gt.narrow(2, kLayers, 2).pow(2).sum(2).sqrt() * objMask).sum().item<double>() / nObj;
     net->train(wasTraining);
     return f;

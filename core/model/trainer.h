@@ -53,10 +53,14 @@ struct TrainConfig {
 
 struct ValidationFigures {
     double loss = 0;           // velocity MSE at fixed t and noise
-    double layerAccuracy = 0;  // 4-step sample: argmax layer == GT argmax, all pixels
-    double objectFlowEpe = 0;  // 4-step sample: residual flow end-point error on object pixels (box units)
+    double layerAccuracy = 0;  // sampled: argmax layer == GT argmax, all pixels
+    double objectIoU = 0;      // sampled: IoU of each object's pixels with GT, pooled over objects and frames
+    double objectFlowEpe = 0;  // sampled: residual flow end-point error on object pixels (box units)
     double cutoutLayerAccuracy = 0;  // baseline: layers from the rigidly warped mattes, zero flow
+    double cutoutObjectIoU = 0;
     double cutoutObjectFlowEpe = 0;
+    double staticLayerAccuracy = 0;  // baseline: frame-0 mattes on every frame (nothing moves)
+    double staticObjectIoU = 0;
 };
 
 struct TrainResult {
@@ -77,6 +81,10 @@ struct ValidationSet {
     torch::Tensor noise;  // [N, T, 7, H, W]
 };
 ValidationSet makeValidationSet(const TrainConfig& cfg, torch::Device device);
+// `clips` held-out clips from `seed` with fixed t and noise (the validation set
+// and the procedural benchmark are both built by this).
+ValidationSet makeHeldOutSet(int clips, const SynthOptions& options, std::uint64_t seed, std::uint64_t noiseSeed,
+                             torch::Device device);
 double validationLoss(BoxFlowNet& net, const ValidationSet& val, int chunk = 4);
 ValidationFigures evaluate(BoxFlowNet& net, const ValidationSet& val, int steps = 4);
 

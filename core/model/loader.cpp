@@ -1,0 +1,38 @@
+#include "loader.h"
+
+#include <filesystem>
+#include <stdexcept>
+
+#include "safetensors.h"
+#include "sha256.h"
+
+namespace boxanim::model {
+
+LoadedNetwork loadVerifiedNetwork(const std::string& modelsDir, const std::string& name) {
+    namespace fs = std::filesystem;
+    const std::string manifestPath = (fs::path(modelsDir) / "manifest.json").string();
+    auto manifest = Manifest::load(manifestPath);
+    const ModelEntry* e = manifest.find(name);
+    if (!e) {
+        std::string known;
+        for (const auto& m : manifest.models) known += (known.empty() ? "" : ", ") + m.name;
+        throw std::runtime_error(manifestPath + ": no model named '" + name + "' (available: " + known + ")");
+    }
+    const std::string file = (fs::path(modelsDir) / e->file).string();
+    if (!fs::exists(file)) throw std::runtime_error(file + ": weight file of model '" + name + "' not found");
+    const std::string sum = sha256File(file);
+    if (sum != e->sha256)
+        throw std::runtime_error(file + ": sha256 mismatch (manifest says " + e->sha256 + ", file has " + sum +
+                                 "): the file is corrupt or was replaced");
+    auto weights = readSafetensors(file);
+    BoxFlowNet net(e->config);
+    loadIntoModule(*net, weights);  // strict: names and shapes
+    const int64_t n = parameterCount(*net);
+    if (e->parameters != 0 && e->parameters != n)
+        throw std::runtime_error(file + ": manifest says " + std::to_string(e->parameters) +
+                                 " parameters, the architecture has " + std::to_string(n));
+    net->eval();
+    return {*e, net};
+}
+
+}  // namespace boxanim::model
