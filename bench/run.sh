@@ -3,22 +3,32 @@
 # configuration, then scored by `boxanim-cli eval` (CSRT-tracked box IoU, soft
 # containment, centre error, identity, background change). A static clip (the
 # photo repeated) is the no-motion baseline. Prints a Markdown table and
-# writes bench/out/real.json.
+# writes bench/out/real.json. Then the procedural benchmark: held-out scenes
+# from a fixed seed, scored against exact ground truth by
+# `boxanim-train --bench-procedural` (bench/out/procedural.json).
 #
-#   bash bench/run.sh [--device cpu|cuda|auto] [--size WxH]
+#   bash bench/run.sh [--device cpu|cuda|auto] [--size WxH] [--model NAME]
+#                     [--procedural-count N]   (0 skips it; default 50)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 device=auto
 size=""
+model=boxflow-s
+count=50
 while [ $# -gt 0 ]; do
   case "$1" in
     --device) device="$2"; shift 2 ;;
     --size) size="$2"; shift 2 ;;
-    *) echo "usage: bench/run.sh [--device D] [--size WxH]" >&2; exit 2 ;;
+    --model) model="$2"; shift 2 ;;
+    --procedural-count) count="$2"; shift 2 ;;
+    *) echo "usage: bench/run.sh [--device D] [--size WxH] [--model NAME] [--procedural-count N]" >&2; exit 2 ;;
   esac
 done
-cli=${BOXANIM_BUILD_DIR:-build}/bin/boxanim-cli
-[ -x "$cli" ] || { echo "bench/run.sh: $cli not built (run scripts/build.sh)" >&2; exit 1; }
+bin=${BOXANIM_BUILD_DIR:-build}/bin
+cli=$bin/boxanim-cli
+for tool in "$cli" "$bin/boxanim-train"; do
+  [ -x "$tool" ] || { echo "bench/run.sh: $tool not built (run scripts/build.sh)" >&2; exit 1; }
+done
 out=bench/out
 mkdir -p "$out"
 results="$out/real.jsonl"
@@ -71,3 +81,9 @@ for r in rows:
           f"{o['background_change']:.2f} | {r['seconds']:.1f} |")
 json.dump(rows, open(sys.argv[1].replace(".jsonl", ".json"), "w"), indent=1)
 PY
+
+if [ "$count" -gt 0 ]; then
+  echo
+  "$bin/boxanim-train" --bench-procedural "$model" --models-dir "${BOXANIM_MODELS_DIR:-models}" \
+    --count "$count" --device "$device" --json "$out/procedural.json"
+fi

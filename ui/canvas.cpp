@@ -339,18 +339,10 @@ void Canvas::applyBoxDrag(const QRectF& pxIn) {
     if (!o) return;
     QRectF px = pxIn.normalized().intersected(imageRect());
     if (px.width() < kMinBoxPx || px.height() < kMinBoxPx) return;
-    const int frame = doc_->currentFrame();
-    Keyframe kf;
-    if (const Keyframe* k = o->keyframeAt(frame)) {
-        kf = *k;
-    } else {
-        kf.frame = frame;
-        kf.kind = doc_->kindForNewKeyframe(*o, frame);
-    }
-    kf.box = doc_->fromPixels(px);
-    if (const Keyframe* k = o->keyframeAt(frame); k && *k == kf) return;
+    const auto kf = doc_->keyframeWithBox(*o, doc_->currentFrame(), px);
+    if (!kf) return;
     doc_->undoStack()->push(new SetKeyframeCommand(
-        doc_, doc_->selectedObjectId(), kf, session_,
+        doc_, doc_->selectedObjectId(), *kf, session_,
         drag_ == Drag::Move ? tr("Move box") : tr("Resize box")));
 }
 

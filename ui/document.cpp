@@ -130,6 +130,20 @@ BoxKind Document::kindForNewKeyframe(const Object& obj, int frame) const {
     return kind;
 }
 
+std::optional<Keyframe> Document::keyframeWithBox(const Object& obj, int frame, const QRectF& px) const {
+    const Keyframe* existing = obj.keyframeAt(frame);
+    Keyframe kf;
+    if (existing) {
+        kf = *existing;
+    } else {
+        kf.frame = frame;
+        kf.kind = kindForNewKeyframe(obj, frame);
+    }
+    kf.box = fromPixels(px);
+    if (existing && *existing == kf) return std::nullopt;
+    return kf;
+}
+
 void Document::touch() {
     ++revision_;
     display_.reset();

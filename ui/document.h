@@ -65,6 +65,9 @@ public:
     const Object* object(const QString& id) const;
     // Kind a new keyframe at `frame` gets when made by editing an interpolated box.
     BoxKind kindForNewKeyframe(const Object& obj, int frame) const;
+    // The keyframe that gives `obj` the pixel box `px` at `frame` (the existing
+    // one edited, or a new one of kindForNewKeyframe); nullopt when nothing changes.
+    std::optional<Keyframe> keyframeWithBox(const Object& obj, int frame, const QRectF& px) const;
 
     // Increases with every content change (autosave writes only new states).
     quint64 revision() const { return revision_; }

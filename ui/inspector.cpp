@@ -233,17 +233,10 @@ void Inspector::boxEdited() {
         refresh();
         return;
     }
-    Keyframe kf;
-    if (const Keyframe* k = o->keyframeAt(frame)) {
-        kf = *k;
-    } else {
-        kf.frame = frame;
-        kf.kind = doc_->kindForNewKeyframe(*o, frame);
-    }
-    kf.box = doc_->fromPixels(r);
-    if (const Keyframe* k = o->keyframeAt(frame); k && *k == kf) return;
+    const auto kf = doc_->keyframeWithBox(*o, frame, r);
+    if (!kf) return;
     doc_->undoStack()->push(
-        new SetKeyframeCommand(doc_, toQString(o->id), kf, 0, tr("Edit box")));
+        new SetKeyframeCommand(doc_, toQString(o->id), *kf, 0, tr("Edit box")));
 }
 
 void Inspector::kindEdited() {

@@ -36,7 +36,9 @@ const char* kUsage =
     "       boxanim-cli info PROJECT\n"
     "       boxanim-cli render PROJECT -o OUT.{mp4,webm,gif}|DIR [--engine boxflow|cutout]\n"
     "                  [--seed N] [--steps N] [--device auto|cpu|cuda] [--size WxH]\n"
-    "                  [--frames N] [--fps N] [--models DIR] [--timings]\n";
+    "                  [--frames N] [--fps N] [--models DIR] [--timings]\n"
+    "       boxanim-cli eval PROJECT VIDEO     adherence measures as JSON\n"
+    "       boxanim-cli bench [PROJECT] [--device D] [--steps N] [--models DIR] [--json FILE] [--quick]\n";
 
 // Positional arguments plus --key value options; flags listed in `flags` take no value.
 struct Args {

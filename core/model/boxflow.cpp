@@ -127,13 +127,16 @@ SampleResult BoxFlowModel::sample(const SampleInput& in, const SampleOptions& op
         return net->forward(x, cond, torch::full({1}, t, x.options()), tokBoxes, kinds);
     };
     PreviewFn pv;
-    if (preview) pv = [&](int step, int steps, const torch::Tensor& x0) { preview(step, steps, toOutput(x0, ref)); };
+    if (preview)
+        pv = [&](int step, int steps, const torch::Tensor& x0) {
+            preview(step, steps, toOutput(fromModelSpace(x0, net->config()), ref));
+        };
     auto noise = seededNoise({1, T, kTargetChannels, H, W}, opt.seed, dev);
     auto r = sampleEuler(denoise, noise, opt.steps, pv, cancel);
     SampleResult res;
     res.cancelled = r.status == SampleStatus::Cancelled;
     res.stepsDone = r.stepsDone;
-    if (r.x0.defined()) res.output = toOutput(r.x0, ref);
+    if (r.x0.defined()) res.output = toOutput(fromModelSpace(r.x0, net->config()), ref);
     return res;
 }
 

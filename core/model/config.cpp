@@ -32,6 +32,7 @@ Json BoxFlowConfig::toJson() const {
     j["temporal_attn_levels"] = intArray(temporalAttnLevels);
     j["box_attn_levels"] = intArray(boxAttnLevels);
     j["mid_block"] = Json(midBlock);
+    j["flow_scale"] = Json(flowScale);
     return j;
 }
 
@@ -50,10 +51,11 @@ BoxFlowConfig BoxFlowConfig::fromJson(const Json& j) {
     c.temporalAttnLevels = readInts(j, "temporal_attn_levels", c.temporalAttnLevels);
     c.boxAttnLevels = readInts(j, "box_attn_levels", c.boxAttnLevels);
     c.midBlock = j.value("mid_block", c.midBlock);
+    c.flowScale = j.value("flow_scale", c.flowScale);
     if (c.architecture != "boxflow-unet-v1")
         throw std::runtime_error("unknown architecture '" + c.architecture + "' (this build knows boxflow-unet-v1)");
     if (c.channels.empty() || c.resBlocks < 1 || c.headDim < 1 || c.fourierFreqs < 1 || c.tokenDim < 1 ||
-        c.embedDim < 1 || c.maxObjects != kMaxObjects)
+        c.embedDim < 1 || c.maxObjects != kMaxObjects || !(c.flowScale > 0))
         throw std::runtime_error("invalid architecture config");
     for (int ch : c.channels)
         if (ch < 4 || ch % 4 != 0) throw std::runtime_error("channel widths must be positive multiples of 4");

@@ -30,6 +30,10 @@ struct BoxFlowConfig {
     std::vector<int> temporalAttnLevels = {1, 2}; // temporal self-attention (32x32, 16x16)
     std::vector<int> boxAttnLevels = {1, 2};      // GLIGEN gated box attention (32x32, 16x16)
     bool midBlock = true;                         // res + attn + res at the lowest level
+    // The diffusion target's residual flow channels are this many times the
+    // flow (box units): the flow is small (~0.05) and would otherwise drown in
+    // unit-variance noise. 1 for weights trained before this existed.
+    double flowScale = 1.0;
 
     int levels() const { return static_cast<int>(channels.size()); }
     int timeEmbDim() const { return 4 * channels.front(); }

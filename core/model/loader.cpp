@@ -4,7 +4,7 @@
 #include <stdexcept>
 
 #include "safetensors.h"
-#include "sha256.h"
+#include "core/util/sha256.h"
 
 namespace boxanim::model {
 

@@ -329,4 +329,19 @@ int64_t parameterCount(const torch::nn::Module& m) {
     return n;
 }
 
+namespace {
+torch::Tensor scaleFlow(const torch::Tensor& x, double s) {
+    if (s == 1.0) return x;
+    return torch::cat({x.narrow(-3, 0, kLayers), x.narrow(-3, kLayers, 2) * s}, -3);
+}
+}  // namespace
+
+torch::Tensor toModelSpace(const torch::Tensor& target, const BoxFlowConfig& cfg) {
+    return scaleFlow(target, cfg.flowScale);
+}
+
+torch::Tensor fromModelSpace(const torch::Tensor& x, const BoxFlowConfig& cfg) {
+    return scaleFlow(x, 1.0 / cfg.flowScale);
+}
+
 }  // namespace boxanim::model

@@ -124,6 +124,12 @@ struct BoxFlowNetImpl : torch::nn::Module {
 };
 TORCH_MODULE(BoxFlowNet);
 
+// Between the ground-truth target [.., 7, H, W] (flow in box units) and the
+// space the network denoises in (flow times config.flowScale); dim -3 is the
+// channel.
+torch::Tensor toModelSpace(const torch::Tensor& target, const BoxFlowConfig& cfg);
+torch::Tensor fromModelSpace(const torch::Tensor& x, const BoxFlowConfig& cfg);
+
 int64_t parameterCount(const torch::nn::Module& m);
 
 // Optional per-component timing of forward passes (CPU: ops are synchronous).

@@ -16,7 +16,7 @@
 #include "manifest.h"
 #include "png.h"
 #include "safetensors.h"
-#include "sha256.h"
+#include "core/util/sha256.h"
 
 namespace boxanim::model {
 

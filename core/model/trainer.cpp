@@ -239,7 +239,8 @@ double validationLoss(BoxFlowNet& net, const ValidationSet& val, int chunk) {
     double total = 0;
     for (int64_t i = 0; i < N; i += chunk) {
         const auto n = std::min<int64_t>(chunk, N - i);
-        auto x0 = val.clips.target.narrow(0, i, n), eps = val.noise.narrow(0, i, n);
+        auto x0 = toModelSpace(val.clips.target.narrow(0, i, n), net->config());
+        auto eps = val.noise.narrow(0, i, n);
         auto t = val.t.narrow(0, i, n);
         auto tt = t.view({n, 1, 1, 1, 1});
         auto xt = (1 - tt) * x0 + tt * eps;
@@ -270,7 +271,7 @@ ValidationFigures evaluate(BoxFlowNet& net, const ValidationSet& val, int steps)
         auto noise = val.noise.narrow(0, i, n);
         preds.push_back(sampleEuler(denoise, noise, steps).x0);
     }
-    auto pred = torch::cat(preds, 0);
+    auto pred = fromModelSpace(torch::cat(preds, 0), net->config());
     auto gt = val.clips.target;
     auto gtOwner = owners(gt.narrow(2, 0, kLayers));
     auto prOwner = owners(pred.narrow(2, 0, kLayers));
@@ -316,6 +317,7 @@ TrainResult train(const TrainConfig& cfg, const std::string& resumeFrom, std::os
     ema->eval();
     AdamW opt(net->parameters());
     int startStep = 0;
+    TrainResult prior;  // restored from the checkpoint when resuming
     if (!resumeFrom.empty()) {
         auto f = readSafetensors(resumeFrom);
         loadIntoModule(*net, f, "model.", true);
@@ -330,6 +332,15 @@ TrainResult train(const TrainConfig& cfg, const std::string& resumeFrom, std::os
             }
         }
         startStep = std::stoi(f.metadata.at("step"));
+        // The run's story so far, so that a resumed run reports the whole run.
+        if (auto h = f.metadata.find("history"); h != f.metadata.end()) {
+            const Json j = Json::parse(h->second);
+            prior.seconds = j.at("wall_seconds").number();
+            prior.firstLoss = j.at("first_loss").number();
+            prior.valFirst = j.at("val_loss_start").number();
+            for (const Json& e : j.at("val_history").items())
+                prior.valHistory.emplace_back(static_cast<int>(e.at(std::size_t{0}).integer()), e.at(std::size_t{1}).number());
+        }
         opt.step = startStep;
         log.line("resumed from " + resumeFrom + " at step " + std::to_string(startStep));
     }
@@ -344,6 +355,28 @@ TrainResult train(const TrainConfig& cfg, const std::string& resumeFrom, std::os
     TrainResult result;
     result.valFirst = validationLoss(net, val);
     log.line("step " + std::to_string(startStep) + "  validation loss " + fmt(result.valFirst) + " (model)");
+    const bool resumedWithHistory = !prior.valHistory.empty() || prior.seconds > 0;
+    if (resumedWithHistory) {
+        result.valFirst = prior.valFirst;
+        result.valHistory = prior.valHistory;
+    }
+    const auto t0 = Clock::now();
+    auto runSeconds = [&] { return prior.seconds + seconds(t0, Clock::now()); };
+    auto history = [&] {
+        Json h = Json::object();
+        h["wall_seconds"] = Json(runSeconds());
+        h["first_loss"] = Json(resumedWithHistory ? prior.firstLoss : result.firstLoss);
+        h["val_loss_start"] = Json(result.valFirst);
+        Json v = Json::array();
+        for (auto& [st, l] : result.valHistory) {
+            Json e = Json::array();
+            e.push_back(Json(st));
+            e.push_back(Json(l));
+            v.push_back(e);
+        }
+        h["val_history"] = v;
+        return h.dump();
+    };
 
     auto saveCheckpoint = [&](int step) {
         NamedTensors all;
@@ -355,11 +388,10 @@ TrainResult train(const TrainConfig& cfg, const std::string& resumeFrom, std::os
             all.emplace_back("adam_v." + names[i].first, opt.v[i]);
         }
         writeSafetensors((fs::path(cfg.outDir) / "checkpoint.safetensors").string(), all, StoreType::F32,
-                         {{"step", std::to_string(step)}, {"config", cfg.toJson().dump()}});
+                         {{"step", std::to_string(step)}, {"config", cfg.toJson().dump()}, {"history", history()}});
         log.line("step " + std::to_string(step) + "  checkpoint written");
     };
 
-    const auto t0 = Clock::now();
     auto lastCkpt = t0;
     auto lastLog = t0;
     double lossAcc = 0, gradAcc = 0;
@@ -385,7 +417,8 @@ TrainResult train(const TrainConfig& cfg, const std::string& resumeFrom, std::os
         auto eps = torch::randn(batch.target.sizes(), gen, cpu).to(device);
         auto keep = (torch::rand({cfg.batch}, gen, cpu) >= cfg.tokenDrop).to(torch::kFloat32).to(device);
         auto tt = t.view({cfg.batch, 1, 1, 1, 1});
-        auto xt = (1 - tt) * batch.target + tt * eps;
+        const auto x0 = toModelSpace(batch.target, cfg.model);
+        auto xt = (1 - tt) * x0 + tt * eps;
 
         torch::Tensor v;
 #if defined(BOXANIM_HAVE_AUTOCAST)
@@ -403,7 +436,7 @@ TrainResult train(const TrainConfig& cfg, const std::string& resumeFrom, std::os
 #else
         v = net->forward(xt, batch.cond, t, batch.boxes, batch.kinds, keep);
 #endif
-        auto loss = torch::mse_loss(v, eps - batch.target);
+        auto loss = torch::mse_loss(v, eps - x0);
         for (auto& p : opt.params) p.mutable_grad() = torch::Tensor();
         loss.backward();
         const double gnorm = torch::nn::utils::clip_grad_norm_(opt.params, cfg.gradClip);
@@ -423,10 +456,13 @@ TrainResult train(const TrainConfig& cfg, const std::string& resumeFrom, std::os
         if (accN == cfg.logEvery || step + 1 == cfg.steps) {
             const auto now = Clock::now();
             const double mean = lossAcc / accN;
-            if (firstWindow) { result.firstLoss = mean; firstWindow = false; }
+            if (firstWindow) {
+                result.firstLoss = resumedWithHistory ? prior.firstLoss : mean;
+                firstWindow = false;
+            }
             result.lastLoss = mean;
             const double sps = seconds(lastLog, now) / accN;
-            const double elapsed = seconds(t0, now);
+            const double elapsed = prior.seconds + seconds(t0, now);
             log.line("step " + std::to_string(step + 1) + "/" + std::to_string(cfg.steps) + "  loss " + fmt(mean) +
                      "  grad " + fmt(gradAcc / accN, 3) + "  lr " + fmt(lr, 3) + "  " + fmt(sps, 3) + " s/step  elapsed " +
                      hms(elapsed) + "  eta " + hms(sps * (cfg.steps - step - 1)));
@@ -445,7 +481,7 @@ TrainResult train(const TrainConfig& cfg, const std::string& resumeFrom, std::os
         }
     }
     result.stepsDone = step;
-    result.seconds = seconds(t0, Clock::now());
+    result.seconds = runSeconds();
     result.valLast = validationLoss(net, val);
     result.emaValLast = validationLoss(ema, val);
     result.valHistory.emplace_back(step, result.emaValLast);

@@ -4,6 +4,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "core/util/sha256.h"  // sha256File: the reference image checksum
 #include "project.h"
 
 namespace boxanim {
@@ -43,9 +44,5 @@ std::string resolveReferencePath(const Project& project, const std::string& proj
 // Writes bytes atomically (temp file in the same folder + rename). Shared by
 // every core writer that must not leave half-written files.
 void writeFileAtomically(const std::string& path, const std::string& bytes);
-
-// SHA-256 of a file's bytes as lowercase hex; throws if unreadable.
-std::string sha256File(const std::string& path);
-std::string sha256Hex(const void* data, std::size_t size);
 
 }  // namespace boxanim

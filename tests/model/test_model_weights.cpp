@@ -14,9 +14,12 @@
 #include "core/model/manifest.h"
 #include "core/model/network.h"
 #include "core/model/safetensors.h"
-#include "core/model/sha256.h"
+#include "core/util/sha256.h"
 
 using namespace boxanim::model;
+using boxanim::Sha256;
+using boxanim::sha256File;
+using boxanim::sha256Hex;
 
 namespace {
 

@@ -1,12 +1,13 @@
-// SHA-256 (FIPS 180-4) for weight-file checksums. Self-contained so that
-// core/model depends on nothing but LibTorch.
+// SHA-256 (FIPS 180-4): weight-file checksums (core/model) and the reference
+// image's checksum (core/project). Plain C++ so both can share it without
+// core/model depending on anything but LibTorch.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <string>
 
-namespace boxanim::model {
+namespace boxanim {
 
 class Sha256 {
 public:
@@ -26,4 +27,4 @@ std::string sha256Hex(const void* data, std::size_t size);
 // Throws std::runtime_error naming the file when it cannot be read.
 std::string sha256File(const std::string& path);
 
-}  // namespace boxanim::model
+}  // namespace boxanim

@@ -6,7 +6,7 @@
 #include <stdexcept>
 #include <vector>
 
-namespace boxanim::model {
+namespace boxanim {
 
 namespace {
 constexpr std::uint32_t K[64] = {
@@ -82,14 +82,15 @@ std::string sha256Hex(const void* data, std::size_t size) {
 
 std::string sha256File(const std::string& path) {
     std::ifstream f(path, std::ios::binary);
-    if (!f) throw std::runtime_error(path + ": cannot open for reading");
+    if (!f) throw std::runtime_error(path + ": cannot open file for reading");
     Sha256 h;
     std::vector<char> buf(1 << 16);
     while (f) {
         f.read(buf.data(), static_cast<std::streamsize>(buf.size()));
         h.update(buf.data(), static_cast<std::size_t>(f.gcount()));
     }
+    if (f.bad()) throw std::runtime_error(path + ": read error");
     return h.hexDigest();
 }
 
-}  // namespace boxanim::model
+}  // namespace boxanim
