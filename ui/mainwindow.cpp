@@ -20,6 +20,7 @@
 #include <QPainter>
 #include <QScrollArea>
 #include <QSettings>
+#include <QSignalBlocker>
 #include <QStandardPaths>
 #include <QStatusBar>
 #include <QTableWidget>
@@ -147,7 +148,14 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
     showStatus(tr("Open an image (Ctrl+N) or a project (Ctrl+O) to start."), 0);
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow() {
+#ifdef BOXANIM_HAVE_GENERATION
+    // Destroyed without a close (e.g. --screenshot --generate): join the worker
+    // while every widget still exists, and tell none of them about it.
+    const QSignalBlocker quiet(gen_);
+    gen_->shutdown();
+#endif
+}
 
 void MainWindow::setPrompts(std::unique_ptr<Prompts> prompts) { prompts_ = std::move(prompts); }
 

@@ -79,6 +79,22 @@ private slots:
         QVERIFY(std::abs(redCentroidX(r.frames.back()) - 96) < 2);
     }
 
+    // The clip starts from the user's photo: the model's keyframe 0 carries no
+    // residual flow, so frame 0 is the photo wherever the layers are right.
+    void boxflowFirstFrameIsThePhoto() {
+        GenerationRequest req = discRequest("boxflow");
+        req.device = "cpu";
+        req.steps = 2;
+        const GenerationResult r = generate(req);
+        QVERIFY2(r.state == JobState::Finished, r.message.c_str());
+        cv::Mat diff;
+        cv::absdiff(r.frames.front(), req.image, diff);
+        const double meanDiff = cv::mean(diff)[0] + cv::mean(diff)[1] + cv::mean(diff)[2];
+        std::printf("boxflow frame 0 vs photo: mean abs difference %.3f (sum over channels)\n", meanDiff);
+        QVERIFY2(meanDiff < 2.5, qPrintable(QString::number(meanDiff)));
+        QVERIFY(std::abs(redCentroidX(r.frames.front()) - 32) < 2);
+    }
+
     void outputSizeFramesAndFpsFollowTheRequest() {
         GenerationRequest req = discRequest("cutout");
         req.outWidth = 64;

@@ -472,6 +472,24 @@ private slots:
         std::printf("closed during a generation in %lld ms\n", static_cast<long long>(t.elapsed()));
         QVERIFY(t.elapsed() < 30000);
     }
+
+    // `boxanim --screenshot --generate` destroys the window mid-generation
+    // without closing it: the worker must be joined before the widgets go.
+    void destroyingTheWindowDuringGenerationJoinsTheWorker() {
+        QTemporaryDir dir;
+        auto h = std::make_unique<Harness>(dir.path());
+        openTestProject(*h, dir.path(), haveModel() ? "boxflow" : "cutout", 48);
+        auto* c = h->window->generationController();
+        QSignalSpy progress(c, &GenerationController::progress);
+        QVERIFY(h->window->generationPanel()->generate() > 0);
+        QVERIFY(progress.wait(60000));
+        QVERIFY(c->isRunning());
+        bool destroyedWhileRunning = false;
+        connect(c, &QObject::destroyed, this, [&] { destroyedWhileRunning = true; });
+        h.reset();
+        QVERIFY(destroyedWhileRunning);
+        QCoreApplication::processEvents();  // late queued results must find nobody
+    }
 };
 
 QTEST_MAIN(TestGeneration)
