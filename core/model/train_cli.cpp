@@ -7,6 +7,7 @@
 
 #include "json.h"
 #include "manifest.h"
+#include "reference_io.h"
 #include "tools.h"
 #include "trainer.h"
 
@@ -20,7 +21,11 @@ const char* kUsage =
     "  boxanim-train --export RUN_DIR --name NAME [--models-dir DIR] [--description TEXT] [--machine TEXT]\n"
     "  boxanim-train --bench [--preset full|s|tiny] [--frames T] [--size WxH] [--device D] [--repeats N]\n"
     "  boxanim-train --bench-procedural NAME [--models-dir DIR] [--count N] [--frames T] [--size WxH]\n"
-    "                [--steps 1,4,8] [--device D] [--json FILE]   held-out procedural scenes vs exact ground truth\n";
+    "                [--steps 1,4,8] [--device D] [--json FILE]   held-out procedural scenes vs exact ground truth\n"
+    "  boxanim-train --dump-io FILE [--models-dir DIR] [--name boxflow-s] [--frames T] [--size WxH] [--seed S]\n"
+    "                [--steps N]   CPU forward + N-step sample of a shipped model, for bench/python_reference.py\n"
+    "  boxanim-train --time-model NAME [--models-dir DIR] [--frames T] [--size WxH] [--steps N] [--repeats R]\n"
+    "                [--device D] [--threads N] [--seed S]   forward and N-step sample times as one JSON line\n";
 
 int badArgs(const std::string& msg) {
     std::cerr << "boxanim-train: " << msg << "\n" << kUsage;
@@ -66,8 +71,9 @@ namespace boxanim::model {
 
 int trainMain(int argc, char** argv) {
     std::string mode, config, device, out, resume, dumpDir, exportDir, name, modelsDir = "models", description, machine;
-    std::string preset = "full", size, stepsList = "1,4,8", jsonOut;
+    std::string preset = "full", size, stepsList = "1,4,8", jsonOut, ioPath;
     int threads = -1;
+    bool stepsGiven = false;
     int count = 0, frames = 0, repeats = 5;  // count 0: the mode's default
     double progress = 0.5, maxMinutes = -1;
     std::uint64_t seed = 1;
@@ -84,7 +90,9 @@ int trainMain(int argc, char** argv) {
             else if (a == "--export") { mode = "export"; exportDir = next(); }
             else if (a == "--bench") mode = "bench";
             else if (a == "--bench-procedural") { mode = "bench-procedural"; name = next(); }
-            else if (a == "--steps") stepsList = next();
+            else if (a == "--dump-io") { mode = "dump-io"; ioPath = next(); }
+            else if (a == "--time-model") { mode = "time-model"; name = next(); }
+            else if (a == "--steps") { stepsList = next(); stepsGiven = true; }
             else if (a == "--json") jsonOut = next();
             else if (a == "--device") device = next();
             else if (a == "--out") out = next();
@@ -155,6 +163,23 @@ int trainMain(int argc, char** argv) {
             if (!parseIntList(stepsList, &steps)) return badArgs("bad --steps '" + stepsList + "' (e.g. 1,4,8; each 1..8)");
             benchProcedural(modelsDir, name, device.empty() ? "cpu" : device, count ? count : 50, o, steps, jsonOut,
                             std::cout);
+            return 0;
+        }
+        if (mode == "dump-io" || mode == "time-model") {
+            ReferenceIoOptions o;
+            o.modelsDir = modelsDir;
+            if (!name.empty()) o.name = name;
+            o.frames = frames ? frames : (mode == "dump-io" ? 8 : 16);
+            if (!size.empty() && !parseSize(size, &o.width, &o.height)) return badArgs("bad --size '" + size + "'");
+            o.seed = seed;
+            std::vector<int> steps;
+            if (stepsGiven) {
+                if (!parseIntList(stepsList, &steps) || steps.size() != 1)
+                    return badArgs("bad --steps '" + stepsList + "' (one count, 1..8)");
+                o.steps = steps[0];
+            }
+            if (mode == "dump-io") dumpReferenceIo(ioPath, o, std::cout);
+            else timeReferenceModel(o, device.empty() ? "cpu" : device, repeats, threads > 0 ? threads : 0, std::cout);
             return 0;
         }
         if (mode == "bench") {
