@@ -99,10 +99,17 @@ MotionPlan toPlan(const model::SampleOutput& out, const std::vector<double>& key
     for (int t = 0; t < T; ++t)
         for (int y = 0; y < h; ++y)
             for (int x = 0; x < w; ++x) {
-                for (int l = 0; l <= objects; ++l) plan.logit(t, l, y, x) = out.at(t, l, y, x);
-                // Keyframe 0 is the photo itself: nothing has moved yet.
-                plan.flowAt(t, 0, y, x) = t == 0 ? 0.f : out.at(t, 5, y, x);
-                plan.flowAt(t, 1, y, x) = t == 0 ? 0.f : out.at(t, 6, y, x);
+                int visible = 0;
+                for (int l = 0; l <= objects; ++l) {
+                    plan.logit(t, l, y, x) = out.at(t, l, y, x);
+                    if (out.at(t, l, y, x) > out.at(t, visible, y, x)) visible = l;
+                }
+                // Keyframe 0 is the photo itself: nothing has moved yet. The
+                // camera is still (BoxAnim has no camera control; the model's
+                // background flow would be a guess at a pan nobody asked for).
+                const bool still = t == 0 || visible == 0;
+                plan.flowAt(t, 0, y, x) = still ? 0.f : out.at(t, 5, y, x);
+                plan.flowAt(t, 1, y, x) = still ? 0.f : out.at(t, 6, y, x);
             }
     // The flow is relative to the affine maps between the model's reference
     // boxes at its keyframes; between keyframes the boxes interpolate the same
