@@ -90,8 +90,8 @@ model::SampleInput buildInput(const Scene& scene, const GenerationRequest& req, 
 }
 
 // The model's output (or an x0 estimate) as a MotionPlan the renderer realises.
-MotionPlan toPlan(const model::SampleOutput& out, const std::vector<double>& keyTimes, int objects,
-                  int timelineFrames) {
+MotionPlan toPlan(const model::SampleOutput& out, const std::vector<double>& keyTimes,
+                  const std::vector<int>& kinds, int objects, int timelineFrames) {
     MotionPlan plan;
     const int T = out.frames, w = out.width, h = out.height;
     plan.allocate(T, w, h, 1 + objects, timelineFrames);
@@ -111,6 +111,7 @@ MotionPlan toPlan(const model::SampleOutput& out, const std::vector<double>& key
                 plan.flowAt(t, 0, y, x) = still ? 0.f : out.at(t, 5, y, x);
                 plan.flowAt(t, 1, y, x) = still ? 0.f : out.at(t, 6, y, x);
             }
+    pinHardBoxes(plan, kinds, kSlots);
     // The flow is relative to the affine maps between the model's reference
     // boxes at its keyframes; between keyframes the boxes interpolate the same
     // way the renderer interpolates them (centre linear, size log-linear).
@@ -164,7 +165,7 @@ public:
         auto preview = [&](int step, int steps, const model::SampleOutput& x0) {
             const auto now = std::chrono::steady_clock::now();
             const double ms = std::chrono::duration<double, std::milli>(now - last).count();
-            context.stepDone(step + 1, steps, toPlan(x0, keyTimes, objects, F), ms);
+            context.stepDone(step + 1, steps, toPlan(x0, keyTimes, input.kinds, objects, F), ms);
             last = std::chrono::steady_clock::now();  // preview rendering is not sampler time
         };
         if (context.cancelled()) return std::nullopt;
@@ -179,7 +180,7 @@ public:
             result = model_->sample(input, options, preview, context.cancelFlag());
         }
         if (result.cancelled || context.cancelled()) return std::nullopt;
-        return toPlan(result.output, keyTimes, objects, F);
+        return toPlan(result.output, keyTimes, input.kinds, objects, F);
     }
 
 private:
@@ -188,6 +189,42 @@ private:
 };
 
 }  // namespace
+
+// Least squares per axis: flow = mean + slope * (coordinate - mean coordinate).
+void pinHardBoxes(MotionPlan& plan, const std::vector<int>& kinds, int slots) {
+    const int T = plan.keyframes, w = plan.width, h = plan.height, objects = plan.layers - 1;
+    std::vector<int> xs, ys;
+    for (int t = 1; t < T; ++t)
+        for (int k = 0; k < objects; ++k) {
+            if (kinds[static_cast<std::size_t>(t) * slots + k] != 2) continue;
+            xs.clear();
+            ys.clear();
+            for (int y = 0; y < h; ++y)
+                for (int x = 0; x < w; ++x) {
+                    int visible = 0;
+                    for (int l = 1; l <= objects; ++l)
+                        if (plan.logit(t, l, y, x) > plan.logit(t, visible, y, x)) visible = l;
+                    if (visible == k + 1) xs.push_back(x), ys.push_back(y);
+                }
+            const std::size_t n = xs.size();
+            if (n < 3) continue;
+            for (int c = 0; c < 2; ++c) {
+                const std::vector<int>& coord = c == 0 ? xs : ys;
+                double mc = 0, mf = 0;
+                for (std::size_t i = 0; i < n; ++i) mc += coord[i], mf += plan.flowAt(t, c, ys[i], xs[i]);
+                mc /= n;
+                mf /= n;
+                double cov = 0, var = 0;
+                for (std::size_t i = 0; i < n; ++i) {
+                    cov += (coord[i] - mc) * (plan.flowAt(t, c, ys[i], xs[i]) - mf);
+                    var += (coord[i] - mc) * (coord[i] - mc);
+                }
+                const double slope = var > 1e-9 ? cov / var : 0.0;
+                for (std::size_t i = 0; i < n; ++i)
+                    plan.flowAt(t, c, ys[i], xs[i]) -= float(mf + slope * (coord[i] - mc));
+            }
+        }
+}
 
 std::unique_ptr<Engine> makeBoxFlowEngine() { return std::make_unique<BoxFlowEngine>(); }
 
