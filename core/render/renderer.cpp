@@ -105,6 +105,10 @@ struct LowFields {
     bool flowZero = true;
     float maxFlowX = 0, maxFlowY = 0;
     std::vector<std::vector<float>> vis;  // [layer][h*w]
+    // The flow is the visible layer's (in its box units): the plate takes it
+    // only where the background is visible, never an object's flow in 1x1 units.
+    std::vector<float> bgFlowX, bgFlowY;
+    bool bgFlowZero = true;
 };
 
 LowFields lowFields(const MotionPlan& plan, const KeyBlend& kb) {
@@ -139,6 +143,14 @@ LowFields lowFields(const MotionPlan& plan, const KeyBlend& kb) {
             const float vv = 0.5f * (logit + 1.f);
             v[i] = std::isfinite(vv) ? std::min(1.f, std::max(0.f, vv)) : 0.f;
         }
+    }
+    lf.bgFlowX.resize(n);
+    lf.bgFlowY.resize(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        const float v0 = plan.layers > 0 ? lf.vis[0][i] : 1.f;
+        lf.bgFlowX[i] = lf.flowX[i] * v0;
+        lf.bgFlowY[i] = lf.flowY[i] * v0;
+        if (lf.bgFlowX[i] != 0.f || lf.bgFlowY[i] != 0.f) lf.bgFlowZero = false;
     }
     return lf;
 }
@@ -254,8 +266,8 @@ void Renderer::renderAt(const MotionPlan& plan, double time, cv::Mat& out) const
     const int W = size_.width, H = size_.height;
     const LowFields lf = lowFields(plan, keyBlend(plan, time));
 
-    // Background: the clean plate pulled by the residual flow (1x1 units).
-    if (lf.flowZero) {
+    // Background: the clean plate pulled by its residual flow (1x1 units).
+    if (lf.bgFlowZero) {
         plate_.copyTo(out);
     } else {
         const Axis xs = upsampleAxis(W, lf.w, 0, W);
@@ -269,8 +281,8 @@ void Renderer::renderAt(const MotionPlan& plan, double time, cv::Mat& out) const
             for (int y = rows.start; y < rows.end; ++y) {
                 short* m1 = map1.ptr<short>(y);
                 ushort* m2 = map2.ptr<ushort>(y);
-                lerpRows(lf.flowX.data(), lw, ys.i0[y], ys.i1[y], ys.a[y], fxRow.data());
-                lerpRows(lf.flowY.data(), lw, ys.i0[y], ys.i1[y], ys.a[y], fyRow.data());
+                lerpRows(lf.bgFlowX.data(), lw, ys.i0[y], ys.i1[y], ys.a[y], fxRow.data());
+                lerpRows(lf.bgFlowY.data(), lw, ys.i0[y], ys.i1[y], ys.a[y], fyRow.data());
                 for (int x = 0; x < W; ++x)
                     fixedPoint(x + lerpAt(fxRow.data(), xs, x) * W,
                                y + lerpAt(fyRow.data(), xs, x) * H, m1 + 2 * x, m2 + x);

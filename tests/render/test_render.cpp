@@ -319,6 +319,20 @@ private slots:
             for (int c = 0; c < 3; ++c) QVERIFY(std::abs(o[c] - s[c]) <= 1);
         }
 
+        // The flow belongs to the visible layer: where the plan shows only the
+        // object, the plate around the disc stays put (an object's flow in box
+        // units would tear it as a 1x1-unit pull).
+        const std::size_t plane = plan.planeSize();
+        for (int t = 0; t < 2; ++t)
+            std::fill(plan.logits.begin() + t * 2 * plane, plan.logits.begin() + (t * 2 + 1) * plane, -1.f);
+        const cv::Mat objectOnly = renderer.renderAt(plan, 2.0);
+        for (int x = 0; x < kW; x += 7) {
+            const cv::Vec3b o = objectOnly.at<cv::Vec3b>(5, x);
+            const cv::Vec3b s = plate.at<cv::Vec3b>(5, x);
+            for (int c = 0; c < 3; ++c) QVERIFY(std::abs(o[c] - s[c]) <= 1);
+        }
+        std::fill(plan.logits.begin(), plan.logits.end(), 1.f);
+
         // Logits blend linearly between model keyframes: +1 at t=0, -1 at t=4
         // gives visibility 0.5 at time 2 and the disc at half opacity.
         std::fill(plan.flow.begin(), plan.flow.end(), 0.f);
