@@ -11,6 +11,7 @@
 
 #include "core/engine/engine_impl.h"
 #include "core/model/boxflow.h"
+#include "core/model/config.h"
 #include "core/render/cutout.h"
 #include "core/render/geometry.h"
 
@@ -83,7 +84,10 @@ model::SampleInput buildInput(const Scene& scene, const GenerationRequest& req, 
             const Box b = s.box;
             float* dst = &in.boxes[(static_cast<std::size_t>(t) * kSlots + k) * 4];
             dst[0] = float(b.x1); dst[1] = float(b.y1); dst[2] = float(b.x2); dst[3] = float(b.y2);
-            in.kinds[t * kSlots + k] = s.kind == BoxKind::Hard ? 2 : s.kind == BoxKind::Soft ? 1 : 0;
+            const model::TokenKind kind = s.kind == BoxKind::Hard   ? model::TokenKind::Hard
+                                          : s.kind == BoxKind::Soft ? model::TokenKind::Soft
+                                                                    : model::TokenKind::None;
+            in.kinds[t * kSlots + k] = int(kind);
         }
     }
     return in;
@@ -99,15 +103,11 @@ MotionPlan toPlan(const model::SampleOutput& out, const std::vector<double>& key
     for (int t = 0; t < T; ++t)
         for (int y = 0; y < h; ++y)
             for (int x = 0; x < w; ++x) {
-                int visible = 0;
-                for (int l = 0; l <= objects; ++l) {
-                    plan.logit(t, l, y, x) = out.at(t, l, y, x);
-                    if (out.at(t, l, y, x) > out.at(t, visible, y, x)) visible = l;
-                }
+                for (int l = 0; l <= objects; ++l) plan.logit(t, l, y, x) = out.at(t, l, y, x);
                 // Keyframe 0 is the photo itself: nothing has moved yet. The
                 // camera is still (BoxAnim has no camera control; the model's
                 // background flow would be a guess at a pan nobody asked for).
-                const bool still = t == 0 || visible == 0;
+                const bool still = t == 0 || plan.visibleLayer(t, y, x) == 0;
                 plan.flowAt(t, 0, y, x) = still ? 0.f : out.at(t, 5, y, x);
                 plan.flowAt(t, 1, y, x) = still ? 0.f : out.at(t, 6, y, x);
             }
@@ -196,16 +196,12 @@ void pinHardBoxes(MotionPlan& plan, const std::vector<int>& kinds, int slots) {
     std::vector<int> xs, ys;
     for (int t = 1; t < T; ++t)
         for (int k = 0; k < objects; ++k) {
-            if (kinds[static_cast<std::size_t>(t) * slots + k] != 2) continue;
+            if (kinds[static_cast<std::size_t>(t) * slots + k] != int(model::TokenKind::Hard)) continue;
             xs.clear();
             ys.clear();
             for (int y = 0; y < h; ++y)
-                for (int x = 0; x < w; ++x) {
-                    int visible = 0;
-                    for (int l = 1; l <= objects; ++l)
-                        if (plan.logit(t, l, y, x) > plan.logit(t, visible, y, x)) visible = l;
-                    if (visible == k + 1) xs.push_back(x), ys.push_back(y);
-                }
+                for (int x = 0; x < w; ++x)
+                    if (plan.visibleLayer(t, y, x) == k + 1) xs.push_back(x), ys.push_back(y);
             const std::size_t n = xs.size();
             if (n < 3) continue;
             for (int c = 0; c < 2; ++c) {

@@ -51,6 +51,14 @@ struct MotionPlan {
     float flowAt(int t, int c, int y, int x) const {
         return flow[((static_cast<std::size_t>(t) * 2 + c) * height + y) * width + x];
     }
+    // The layer with the largest logit at a pixel (0: background; ties go to
+    // the lower layer).
+    int visibleLayer(int t, int y, int x) const {
+        int visible = 0;
+        for (int l = 1; l < layers; ++l)
+            if (logit(t, l, y, x) > logit(t, visible, y, x)) visible = l;
+        return visible;
+    }
     void allocate(int T, int w, int h, int nLayers, int frames) {
         keyframes = T; width = w; height = h; layers = nLayers; timelineFrames = frames;
         keyTimes.assign(T, 0.0);

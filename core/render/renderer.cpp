@@ -144,6 +144,7 @@ LowFields lowFields(const MotionPlan& plan, const KeyBlend& kb) {
             v[i] = std::isfinite(vv) ? std::min(1.f, std::max(0.f, vv)) : 0.f;
         }
     }
+    if (lf.flowZero) return lf;
     lf.bgFlowX.resize(n);
     lf.bgFlowY.resize(n);
     for (std::size_t i = 0; i < n; ++i) {
