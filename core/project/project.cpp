@@ -26,6 +26,16 @@ const char* toString(Easing easing) {
     return "linear";
 }
 
+const char* toString(StrokeMode mode) {
+    return mode == StrokeMode::Exclude ? "exclude" : "include";
+}
+
+std::optional<StrokeMode> strokeModeFromString(const std::string& s) {
+    if (s == "include") return StrokeMode::Include;
+    if (s == "exclude") return StrokeMode::Exclude;
+    return std::nullopt;
+}
+
 std::optional<BoxKind> boxKindFromString(const std::string& s) {
     if (s == "hard") return BoxKind::Hard;
     if (s == "soft") return BoxKind::Soft;

@@ -55,12 +55,38 @@ struct MotionPath {
     }
 };
 
+enum class StrokeMode { Include, Exclude };
+const char* toString(StrokeMode mode);
+std::optional<StrokeMode> strokeModeFromString(const std::string& s);
+
+// A matte correction painted on the reference image (format version 2): the
+// brush marks certain foreground (include) or background (exclude). Points
+// are normalised to the reference image; radius is a fraction of the image's
+// longer side.
+struct Stroke {
+    StrokeMode mode = StrokeMode::Include;
+    double radius = 0.01;
+    std::vector<std::array<double, 2>> points;
+    bool operator==(const Stroke& o) const {
+        return mode == o.mode && radius == o.radius && points == o.points;
+    }
+    bool operator!=(const Stroke& o) const { return !(*this == o); }
+};
+
+constexpr double kMaxStrokeRadius = 0.5;
+
+// Version 2 lets boxes after frame 0 leave the image (objects enter and
+// leave the frame); coordinates stay inside this sane range.
+constexpr double kBoxCoordMin = -4.0;
+constexpr double kBoxCoordMax = 5.0;
+
 struct Object {
     std::string id;
     std::string name;
     std::string color = "#e6194b";
     std::vector<Keyframe> keyframes;  // kept sorted by frame, one per frame
     std::optional<MotionPath> path;
+    std::vector<Stroke> strokes;  // matte corrections, in painting order
 
     const Keyframe* keyframeAt(int frame) const;
     // Inserts or replaces the keyframe at kf.frame, keeping the list sorted.
@@ -68,7 +94,7 @@ struct Object {
     bool removeKeyframe(int frame);
     bool operator==(const Object& o) const {
         return id == o.id && name == o.name && color == o.color && keyframes == o.keyframes &&
-               path == o.path;
+               path == o.path && strokes == o.strokes;
     }
 };
 

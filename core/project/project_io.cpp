@@ -107,17 +107,50 @@ bool isColor(const std::string& s) {
     return true;
 }
 
+// Version 2: boxes may lie partly or wholly outside the image (objects enter
+// and leave the frame) within [kBoxCoordMin, kBoxCoordMax]; a frame-0 hard
+// box must still overlap the image (checked once the kind is known).
 Box readBox(const Reader& r) {
     if (r.arraySize() != 4) r.fail("expected an array of 4 numbers [x1, y1, x2, y2]");
     double c[4];
     for (std::size_t i = 0; i < 4; ++i) {
         c[i] = r.item(i).num();
-        if (c[i] < 0.0 || c[i] > 1.0)
-            r.item(i).fail("expected a coordinate between 0 and 1 (normalised to the image)");
+        if (c[i] < kBoxCoordMin || c[i] > kBoxCoordMax)
+            r.item(i).fail("expected a coordinate between -4 and 5 (normalised to the image, "
+                           "0..1 is inside it)");
     }
     if (c[2] <= c[0]) r.fail("box is inverted or has zero width (x2 must be greater than x1)");
     if (c[3] <= c[1]) r.fail("box is inverted or has zero height (y2 must be greater than y1)");
     return {c[0], c[1], c[2], c[3]};
+}
+
+bool overlapsImage(const Box& b) { return b.x1 < 1.0 && b.x2 > 0.0 && b.y1 < 1.0 && b.y2 > 0.0; }
+
+// A point normalised to the image; `lo`/`hi` bound each coordinate.
+std::array<double, 2> readPoint(const Reader& pt, double lo, double hi, const char* range) {
+    if (pt.arraySize() != 2) pt.fail("expected a point [x, y]");
+    double x = pt.item(0).num(), y = pt.item(1).num();
+    if (x < lo || x > hi || y < lo || y > hi)
+        pt.fail(std::string("expected coordinates between ") + range +
+                " (normalised to the image)");
+    return {x, y};
+}
+
+Stroke readStroke(const Reader& r) {
+    r.requireObject();
+    Stroke s;
+    auto mode = strokeModeFromString(r["mode"].str());
+    if (!mode) r["mode"].fail("expected \"include\" or \"exclude\"");
+    s.mode = *mode;
+    s.radius = r["radius"].num();
+    if (!(s.radius > 0.0) || s.radius > kMaxStrokeRadius)
+        r["radius"].fail("expected a radius greater than 0 and at most 0.5 (a fraction of the "
+                         "image's longer side)");
+    Reader pts = r["points"];
+    const std::size_t n = pts.arraySize();
+    if (n < 1) pts.fail("expected at least 1 point");
+    for (std::size_t j = 0; j < n; ++j) s.points.push_back(readPoint(pts.item(j), 0.0, 1.0, "0 and 1"));
+    return s;
 }
 
 Easing readEasing(const Reader& r) {
@@ -126,11 +159,18 @@ Easing readEasing(const Reader& r) {
     return *e;
 }
 
-// Migrations: each turns version N into N+1 in place. Version 1 is the first
-// format, so the chain is empty; a v2 adds `migrations[1] = ...`.
+// Version 1 -> 2: every object gains an (empty) list of matte strokes. The
+// box rules only widened, so every valid v1 box stays valid.
+void migrateV1toV2(json& doc) {
+    if (!doc.contains("objects") || !doc["objects"].is_array()) return;  // parse() reports it
+    for (json& o : doc["objects"])
+        if (o.is_object() && !o.contains("strokes")) o["strokes"] = json::array();
+}
+
+// Migrations: each turns version N into N+1 in place.
 using Migration = std::function<void(json&)>;
 const std::vector<Migration>& migrations() {
-    static const std::vector<Migration> kMigrations;  // index i: version i+1 -> i+2
+    static const std::vector<Migration> kMigrations = {migrateV1toV2};  // index i: v(i+1) -> v(i+2)
     return kMigrations;
 }
 
@@ -191,6 +231,8 @@ Project parse(const json& doc, const std::string& file) {
             if (!kind || *kind == BoxKind::None)
                 k["kind"].fail("expected \"hard\" or \"soft\"");
             kf.kind = *kind;
+            if (kf.frame == 0 && kf.kind == BoxKind::Hard && !overlapsImage(kf.box))
+                k["box"].fail("a frame-0 hard box must overlap the image (it selects the object)");
             if (k.has("easing")) kf.easing = readEasing(k["easing"]);
             if (obj.keyframeAt(kf.frame))
                 k["frame"].fail("duplicate keyframe at frame " + std::to_string(kf.frame));
@@ -202,19 +244,19 @@ Project parse(const json& doc, const std::string& file) {
             Reader pts = pr["points"];
             const std::size_t nPts = pts.arraySize();
             if (nPts < 2) pts.fail("expected at least 2 points");
-            for (std::size_t j = 0; j < nPts; ++j) {
-                Reader pt = pts.item(j);
-                if (pt.arraySize() != 2) pt.fail("expected a point [x, y]");
-                double x = pt.item(0).num(), y = pt.item(1).num();
-                if (x < 0 || x > 1 || y < 0 || y > 1)
-                    pt.fail("expected coordinates between 0 and 1 (normalised to the image)");
-                path.points.push_back({x, y});
-            }
+            // Box centres follow the path, so it may leave the image as boxes may.
+            for (std::size_t j = 0; j < nPts; ++j)
+                path.points.push_back(readPoint(pts.item(j), kBoxCoordMin, kBoxCoordMax, "-4 and 5"));
             path.from = static_cast<int>(pr["from"].integer(0, p.timeline.frames - 1));
             path.to = static_cast<int>(pr["to"].integer(0, p.timeline.frames - 1));
             if (path.to <= path.from) pr["to"].fail("expected \"to\" after \"from\"");
             if (pr.has("easing")) path.easing = readEasing(pr["easing"]);
             obj.path = path;
+        }
+        if (o.has("strokes")) {
+            Reader sr = o["strokes"];
+            const std::size_t nS = sr.arraySize();
+            for (std::size_t j = 0; j < nS; ++j) obj.strokes.push_back(readStroke(sr.item(j)));
         }
         p.objects.push_back(std::move(obj));
     }
@@ -272,6 +314,30 @@ void validateProject(const Project& p, const std::string& file) {
                                        std::to_string(p.timeline.frames - 1) + ")");
             if (!(k.box.x2 > k.box.x1) || !(k.box.y2 > k.box.y1))
                 throw ProjectError(file, kp + "/box", "box is inverted or has zero area");
+            const double c[4] = {k.box.x1, k.box.y1, k.box.x2, k.box.y2};
+            for (double v : c)
+                if (!std::isfinite(v) || v < kBoxCoordMin || v > kBoxCoordMax)
+                    throw ProjectError(file, kp + "/box",
+                                       "expected coordinates between -4 and 5 (normalised to the "
+                                       "image, 0..1 is inside it)");
+            if (k.frame == 0 && k.kind == BoxKind::Hard && !overlapsImage(k.box))
+                throw ProjectError(file, kp + "/box",
+                                   "a frame-0 hard box must overlap the image (it selects the "
+                                   "object)");
+        }
+        for (std::size_t j = 0; j < o.strokes.size(); ++j) {
+            const Stroke& s = o.strokes[j];
+            const std::string sp = ptr + "/strokes/" + std::to_string(j);
+            if (!(s.radius > 0.0) || s.radius > kMaxStrokeRadius)
+                throw ProjectError(file, sp + "/radius",
+                                   "expected a radius greater than 0 and at most 0.5");
+            if (s.points.empty())
+                throw ProjectError(file, sp + "/points", "expected at least 1 point");
+            for (const auto& pt : s.points)
+                if (!(pt[0] >= 0.0 && pt[0] <= 1.0 && pt[1] >= 0.0 && pt[1] <= 1.0))
+                    throw ProjectError(file, sp + "/points",
+                                       "expected coordinates between 0 and 1 (normalised to the "
+                                       "image)");
         }
         if (o.path && (o.path->to >= p.timeline.frames || o.path->from < 0))
             throw ProjectError(file, ptr + "/path", "path lies outside the timeline");
@@ -328,6 +394,13 @@ std::string projectToJson(const Project& p) {
                           {"to", o.path->to},
                           {"easing", toString(o.path->easing)}};
         }
+        json strokes = json::array();
+        for (const Stroke& st : o.strokes) {
+            json pts = json::array();
+            for (const auto& pt : st.points) pts.push_back(json::array({pt[0], pt[1]}));
+            strokes.push_back({{"mode", toString(st.mode)}, {"radius", st.radius}, {"points", pts}});
+        }
+        jo["strokes"] = strokes;
         objs.push_back(jo);
     }
     doc["objects"] = objs;

@@ -9,7 +9,9 @@
 
 namespace boxanim {
 
-constexpr int kProjectFormatVersion = 1;
+// Version 2: per-object matte strokes; boxes after frame 0 may leave the
+// image. Version 1 files are migrated on load.
+constexpr int kProjectFormatVersion = 2;
 
 // A precise load/validation failure: which file, where in it (JSON pointer)
 // and what was expected. what() gives the one-line form "file: pointer: message".

@@ -156,8 +156,8 @@ private slots:
             projectWith("[" + objectWith(R"([{"frame":0,"box":[0.1,0.6,0.5,0.5],"kind":"hard"}])") + "]"),
             "/objects/0/keyframes/0/box", "inverted");
         row("box out of range",
-            projectWith("[" + objectWith(R"([{"frame":0,"box":[0.1,0.1,1.5,0.5],"kind":"hard"}])") + "]"),
-            "/objects/0/keyframes/0/box/2", "between 0 and 1");
+            projectWith("[" + objectWith(R"([{"frame":0,"box":[0.1,0.1,5.5,0.5],"kind":"hard"}])") + "]"),
+            "/objects/0/keyframes/0/box/2", "between -4 and 5");
         row("non-finite number",
             projectWith("[" + objectWith(R"([{"frame":0,"box":[0.1,0.1,1e999,0.5],"kind":"hard"}])") + "]"),
             "", "number overflow");
