@@ -111,6 +111,30 @@ void Canvas::setBoxesVisible(bool visible) {
     if (visible == boxesVisible_) return;
     boxesVisible_ = visible;
     viewport()->update();
+    emit boxesVisibleChanged(visible);
+}
+
+void Canvas::setOverlayNote(const QString& note) {
+    if (note == overlayNote_) return;
+    overlayNote_ = note;
+    viewport()->update();
+}
+
+void Canvas::paintOverlayNote(QPainter& p) {
+    if (overlayNote_.isEmpty() || !hasOverlayImage()) return;
+    QFont f = font();
+    f.setBold(true);
+    p.setFont(f);
+    const QFontMetricsF fm(f);
+    const QRectF vp = viewport()->rect();
+    const double w = std::min(vp.width() - 16, fm.horizontalAdvance(overlayNote_) + 20);
+    const QRectF pill(vp.center().x() - w / 2, 8, w, fm.height() + 10);
+    p.setPen(QPen(QColor(0, 0, 0, 160), 1));
+    p.setBrush(QColor(0xf0, 0xb4, 0x29, 235));
+    p.drawRoundedRect(pill, 4, 4);
+    p.setPen(QColor(0x1e, 0x1e, 0x1e));
+    p.drawText(pill.adjusted(8, 0, -8, 0), Qt::AlignCenter,
+               fm.elidedText(overlayNote_, Qt::ElideRight, pill.width() - 16));
 }
 
 bool Canvas::event(QEvent* event) {
@@ -863,11 +887,16 @@ void Canvas::paintOtherPaths(QPainter& p) {
 }
 
 void Canvas::drawForeground(QPainter* painter, const QRectF&) {
-    if (doc_->isEmpty() || !boxesVisible_) return;
+    if (doc_->isEmpty()) return;
     QPainter& p = *painter;
     p.save();
     p.resetTransform();
     p.setRenderHint(QPainter::Antialiasing, true);
+    if (!boxesVisible_) {
+        paintOverlayNote(p);
+        p.restore();
+        return;
+    }
 
     const int n = int(doc_->project().objects.size());
     const int sel = doc_->objectIndex(doc_->selectedObjectId());
@@ -893,6 +922,7 @@ void Canvas::drawForeground(QPainter* painter, const QRectF&) {
                    QStringLiteral("%1 × %2 px").arg(qRound(px.width())).arg(qRound(px.height())),
                    QColor(40, 40, 40));
     }
+    paintOverlayNote(p);
     p.restore();
 }
 

@@ -34,7 +34,11 @@ public:
     // image removes it. The generation panel feeds this for the playhead frame.
     void setOverlayImage(const QImage& frame);
     bool hasOverlayImage() const;
-    // The clip view hides boxes, paths and handles (the player toggles it).
+    // One line shown over the overlay (e.g. "clip out of date"); empty: none.
+    void setOverlayNote(const QString& note);
+    QString overlayNote() const { return overlayNote_; }
+    // The user's boxes, paths and handles, over the photo or over the clip;
+    // the user hides them with View > Show Boxes (H).
     void setBoxesVisible(bool visible);
     bool boxesVisible() const { return boxesVisible_; }
 
@@ -50,6 +54,7 @@ public slots:
 
 signals:
     void toolChanged(Canvas::Tool tool);
+    void boxesVisibleChanged(bool visible);
     void zoomChanged(double zoom);
     void cursorMoved(const QPointF& imagePx, bool insideImage);
     void statusMessage(const QString& text);
@@ -92,6 +97,7 @@ private:
     void paintSelectedExtras(QPainter& p);
     void paintOtherPaths(QPainter& p);
     void paintLabel(QPainter& p, const QRectF& vr, const QString& text, const QColor& color);
+    void paintOverlayNote(QPainter& p);
 
     Document* doc_;
     QGraphicsScene* scene_;
@@ -102,11 +108,13 @@ private:
     bool spaceHeld_ = false;
     bool spacePanned_ = false;
     bool boxesVisible_ = true;
+    QString overlayNote_;
 
     Drag drag_ = Drag::None;
     QPointF pressView_;
     QPointF lastPanPos_;
     QRectF dragBase_;  // image px
+    QPointF dragOffset_;  // image px: grabbed handle minus the box point it moves
     int dragHandle_ = -1;
     int dragNode_ = -1;
     int session_ = 0;

@@ -21,6 +21,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "core/media/exporter.h"
+#include "ui/wheel_guard.h"
 
 namespace boxanim::ui {
 
@@ -148,6 +149,7 @@ ExportDialog::ExportDialog(std::shared_ptr<const std::vector<cv::Mat>> frames, i
     connect(exportBtn_, &QPushButton::clicked, this, &ExportDialog::startExport);
     connect(buttons_, &QDialogButtonBox::rejected, this, &ExportDialog::reject);
     updateSizeLabel();
+    guardWheel(this);
     resize(520, sizeHint().height());
 }
 

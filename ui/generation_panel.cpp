@@ -16,11 +16,13 @@
 #include <QVBoxLayout>
 #include <climits>
 
+#include "ui/clip_key.h"
 #include "ui/commands.h"
 #include "ui/document.h"
 #include "ui/generation_controller.h"
 #include "ui/player.h"
 #include "ui/style.h"
+#include "ui/wheel_guard.h"
 
 namespace boxanim::ui {
 
@@ -172,6 +174,7 @@ GenerationPanel::GenerationPanel(Document* doc, GenerationController* controller
     };
     connect(player_, &Player::clipChanged, this, updatePlayer);
     connect(player_, &Player::previewChanged, this, updatePlayer);
+    connect(player_, &Player::staleChanged, this, &GenerationPanel::showClipState);
     updatePlayer();
 
     connect(controller_, &GenerationController::progress, this, &GenerationPanel::onProgress);
@@ -188,11 +191,14 @@ GenerationPanel::GenerationPanel(Document* doc, GenerationController* controller
     connect(doc_, &Document::documentReset, this, [this] {
         lastControl_ = -1;
         controller_->discard();  // the old document's clip must not arrive in the new one
+        doneFormat_.clear();
+        doneStage_.clear();
         progress_->setValue(0);
         progress_->setFormat(tr("Idle"));
         stage_->clear();
         syncFromProject();
     });
+    guardWheel(this);
     syncFromProject();
 }
 
@@ -264,7 +270,10 @@ quint64 GenerationPanel::generate() {
     stageText_ = tr("starting");
     progress_->setValue(0);
     clock_.start();
+    const QString key = clipDependencyKey(r.project, doc_->image());
     const quint64 id = controller_->start(std::move(r));
+    keyJob_ = id;
+    jobKey_ = key;
     player_->setClipShown(true);  // previews stream in over the photo
     updateElapsed();
     return id;
@@ -294,17 +303,16 @@ void GenerationPanel::onEnded(quint64) {
     player_->setPreview({});
     switch (o.state) {
         case JobState::Finished:
-            player_->setClip(o.frames, o.fps);
-            player_->setClipShown(true);
-            progress_->setValue(kProgressMax);
-            progress_->setFormat(tr("Done · %1").arg(seconds(qint64(o.elapsedMs))));
-            stage_->setText(
-                tr("%1 frames by %2 on %3. Space plays them.")
-                    .arg(o.frames ? int(o.frames->size()) : 0)
-                    .arg(o.engine, o.device.isEmpty() ? QStringLiteral("cpu") : o.device));
+            doneFormat_ = tr("Done · %1").arg(seconds(qint64(o.elapsedMs)));
+            doneStage_ = tr("%1 frames by %2 on %3. Space plays them.")
+                             .arg(o.frames ? int(o.frames->size()) : 0)
+                             .arg(o.engine, o.device.isEmpty() ? QStringLiteral("cpu") : o.device);
             if (!o.notices.isEmpty())  // e.g. the GPU ran out of memory and the CPU finished
-                stage_->setText(stage_->text() + QLatin1Char('\n') +
-                                o.notices.join(QLatin1Char('\n')));
+                doneStage_ += QLatin1Char('\n') + o.notices.join(QLatin1Char('\n'));
+            progress_->setValue(kProgressMax);
+            player_->setClip(o.frames, o.fps, o.jobId == keyJob_ ? jobKey_ : QString());
+            player_->setClipShown(true);
+            showClipState();
             break;
         case JobState::Cancelled:
             progress_->setValue(0);
@@ -316,6 +324,20 @@ void GenerationPanel::onEnded(quint64) {
             progress_->setFormat(tr("Failed"));
             stage_->setText(o.message);
             break;
+    }
+}
+
+// The finished clip's line: "Done", or "Out of date" while the project
+// differs from the state the clip was generated from.
+void GenerationPanel::showClipState() {
+    if (controller_->isRunning() || !player_->hasClip() || doneFormat_.isEmpty()) return;
+    if (player_->clipStale()) {
+        progress_->setFormat(tr("Out of date"));
+        stage_->setText(tr("The project changed since this clip was generated: Generate "
+                           "(Ctrl+Return) to update it. Undoing back makes it current again."));
+    } else {
+        progress_->setFormat(doneFormat_);
+        stage_->setText(doneStage_);
     }
 }
 

@@ -66,6 +66,7 @@ private:
     void onEnded(quint64 job);
     void updateRunning(bool running);
     void updateElapsed();
+    void showClipState();
 
     Document* doc_;
     GenerationController* controller_;
@@ -87,6 +88,12 @@ private:
     QTimer* ticker_;
     QElapsedTimer clock_;
     QString stageText_;
+    // The clip-dependency key of the running job's snapshot (clip_key.h).
+    quint64 keyJob_ = 0;
+    QString jobKey_;
+    // What the panel said when the shown clip finished (restored when an
+    // undo makes the clip current again).
+    QString doneFormat_, doneStage_;
     int lastControl_ = -1;
     int session_ = 0;
     bool syncing_ = false;

@@ -15,6 +15,7 @@
 
 #include "ui/commands.h"
 #include "ui/document.h"
+#include "ui/wheel_guard.h"
 
 namespace boxanim::ui {
 
@@ -142,6 +143,7 @@ Inspector::Inspector(Document* doc, QWidget* parent) : QWidget(parent), doc_(doc
     connect(doc_, &Document::selectionChanged, this, &Inspector::refresh);
     connect(doc_, &Document::currentFrameChanged, this, &Inspector::refresh);
     connect(doc_, &Document::imageChanged, this, &Inspector::refresh);
+    guardWheel(this);  // scrolling the inspector must not change its fields
     refresh();
 }
 

@@ -277,6 +277,16 @@ void MainWindow::createActions() {
     connect(lastFrameAct_, &QAction::triggered, this,
             [this] { doc_->setCurrentFrame(doc_->project().timeline.frames - 1); });
 
+    boxesAct_ = make(tr("Show &Boxes and Paths"), QKeySequence(Qt::Key_H),
+                     tr("Show or hide the boxes and motion paths over the photo or the clip"));
+    boxesAct_->setCheckable(true);
+    boxesAct_->setChecked(canvas_->boxesVisible());
+    connect(boxesAct_, &QAction::toggled, canvas_, &Canvas::setBoxesVisible);
+    connect(canvas_, &Canvas::boxesVisibleChanged, boxesAct_, &QAction::setChecked);
+    // Picking a tool means editing boxes: show them.
+    for (QAction* a : toolGroup_->actions())
+        connect(a, &QAction::triggered, canvas_, [this] { canvas_->setBoxesVisible(true); });
+
     shortcutsAct_ = make(tr("&Keyboard Shortcuts"), QKeySequence::HelpContents,
                          tr("List every keyboard shortcut"));
     connect(shortcutsAct_, &QAction::triggered, this, &MainWindow::showShortcuts);
@@ -325,6 +335,8 @@ void MainWindow::createMenus() {
     viewMenu_->addAction(nextFrameAct_);
     viewMenu_->addAction(firstFrameAct_);
     viewMenu_->addAction(lastFrameAct_);
+    viewMenu_->addSeparator();
+    viewMenu_->addAction(boxesAct_);
     viewMenu_->addSeparator();
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
@@ -428,14 +440,11 @@ void MainWindow::createGeneration() {
         if (playAct_->isEnabled()) player_->togglePlay();
     });
     clipAct_ = make(tr("Show &Clip"), QKeySequence(Qt::Key_C),
-                    tr("Toggle between the generated clip and the boxes"));
+                    tr("Toggle between the generated clip and the photo"));
     clipAct_->setCheckable(true);
     clipAct_->setEnabled(false);
     connect(clipAct_, &QAction::toggled, player_, &Player::setClipShown);
     connect(player_, &Player::clipShownChanged, clipAct_, &QAction::setChecked);
-    // Picking a drawing tool means editing boxes: show them.
-    for (QAction* a : toolGroup_->actions())
-        connect(a, &QAction::triggered, player_, [this] { player_->setClipShown(false); });
 
     QMenu* gen = new QMenu(tr("&Generate"), this);
     menuBar()->insertMenu(viewMenu_->menuAction(), gen);
@@ -444,6 +453,7 @@ void MainWindow::createGeneration() {
     gen->addSeparator();
     gen->addAction(playAct_);
     gen->addAction(clipAct_);
+    gen->addAction(boxesAct_);
 
     auto updateClipActions = [this] {
         const bool frames = player_->hasClip() || player_->showingPreview();

@@ -60,6 +60,8 @@ public:
     QAction* cancelAction() const { return cancelAct_; }
     QAction* playAction() const { return playAct_; }
     QAction* showClipAction() const { return clipAct_; }
+    // Boxes and paths over the photo or the clip (on by default).
+    QAction* showBoxesAction() const { return boxesAct_; }
     // The export dialog for the current clip (null without one); exportClip() runs it.
     ExportDialog* createExportDialog();
     const Autosave& autosave() const { return autosave_; }
@@ -134,7 +136,7 @@ private:
     QAction *undoAct_, *redoAct_, *deleteAct_, *addObjectAct_;
     QAction *zoomInAct_, *zoomOutAct_, *zoomFitAct_, *zoomActualAct_;
     QAction *prevFrameAct_, *nextFrameAct_, *firstFrameAct_, *lastFrameAct_;
-    QAction *shortcutsAct_, *aboutAct_;
+    QAction *shortcutsAct_, *aboutAct_, *boxesAct_;
     GenerationController* gen_ = nullptr;
     GenerationPanel* genPanel_ = nullptr;
     Player* player_ = nullptr;

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "ui/canvas.h"
+#include "ui/clip_key.h"
 #include "ui/document.h"
 #include "ui/generation_controller.h"
 
@@ -14,6 +15,7 @@ Player::Player(Document* doc, Canvas* canvas, QObject* parent)
     timer_->setTimerType(Qt::PreciseTimer);
     connect(timer_, &QTimer::timeout, this, &Player::advance);
     connect(doc_, &Document::currentFrameChanged, this, &Player::refresh);
+    connect(doc_, &Document::changed, this, &Player::updateStale);
     connect(doc_, &Document::documentReset, this, [this] {
         pause();
         setPreview({});
@@ -23,18 +25,35 @@ Player::Player(Document* doc, Canvas* canvas, QObject* parent)
 }
 
 void Player::setPreview(const QVector<QImage>& frames) {
+    const bool had = !preview_.isEmpty();
     preview_ = frames;
+    if (had != !preview_.isEmpty()) emit previewChanged(!preview_.isEmpty());
     if (!preview_.isEmpty() && !clipShown_)
         setClipShown(true);
-    else
-        refresh();
+    else if (frameCount() == 0)
+        setClipShown(false);  // nothing left to show (a cancelled first run)
+    refresh();
 }
 
-void Player::setClip(std::shared_ptr<const std::vector<cv::Mat>> frames, int fps) {
+void Player::setClip(std::shared_ptr<const std::vector<cv::Mat>> frames, int fps,
+                     const QString& key) {
     clip_ = std::move(frames);
     fps_ = std::max(1, fps);
+    clipKey_ = hasClip() ? key : QString();
     if (!hasClip()) pause();
+    if (frameCount() == 0) setClipShown(false);
     emit clipChanged(hasClip());
+    updateStale();
+    refresh();
+}
+
+void Player::updateStale() {
+    bool stale = false;
+    if (hasClip() && !clipKey_.isEmpty() && !doc_->isEmpty())
+        stale = clipDependencyKey(doc_->project(), doc_->image()) != clipKey_;
+    if (stale == stale_) return;
+    stale_ = stale;
+    emit staleChanged(stale_);
     refresh();
 }
 
@@ -46,9 +65,12 @@ int Player::frameCount() const {
 }
 
 void Player::setClipShown(bool shown) {
-    if (shown == clipShown_) return;
+    if (shown && frameCount() == 0) shown = false;
+    if (shown == clipShown_) {
+        if (!shown) emit clipShownChanged(false);  // re-sync a checkbox the user just ticked
+        return;
+    }
     clipShown_ = shown;
-    canvas_->setBoxesVisible(!shown);
     if (!shown) pause();
     emit clipShownChanged(shown);
     refresh();
@@ -102,6 +124,10 @@ void Player::refresh() {
     }
     current_ = img;
     canvas_->setOverlayImage(img);
+    canvas_->setOverlayNote(!img.isNull() && preview_.isEmpty() && stale_
+                                ? tr("Clip out of date: the project changed since it was "
+                                     "generated (Ctrl+Return regenerates)")
+                                : QString());
 }
 
 }  // namespace boxanim::ui

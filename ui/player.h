@@ -1,7 +1,11 @@
 // What the canvas shows over the reference image at the playhead: the
 // streaming preview frames of a running generation, else the generated clip.
 // Plays the clip at the project's fps (looping or not), and toggles between
-// the clip view (frames, no boxes) and the box view (photo and boxes).
+// the clip view (generated frames) and the photo. The user's boxes and paths
+// are drawn over either (the canvas's own toggle hides them). The clip view
+// needs frames: with none (e.g. a cancelled first run) it is off.
+// The clip remembers the key of the project state it came from
+// (clip_key.h); it is out of date whenever the project's key differs.
 #pragma once
 
 #include <QImage>
@@ -27,12 +31,17 @@ public:
     // running generation; an empty list stops showing previews.
     void setPreview(const QVector<QImage>& frames);
     bool showingPreview() const { return !preview_.isEmpty(); }
-    // The generated clip (BGR full-size frames) and its fps; null clears it.
-    void setClip(std::shared_ptr<const std::vector<cv::Mat>> frames, int fps);
+    // The generated clip (BGR full-size frames), its fps and the key of the
+    // project state it was generated from; null clears it.
+    void setClip(std::shared_ptr<const std::vector<cv::Mat>> frames, int fps,
+                 const QString& key = {});
     bool hasClip() const { return clip_ && !clip_->empty(); }
     int clipFrames() const { return clip_ ? int(clip_->size()) : 0; }
     const std::shared_ptr<const std::vector<cv::Mat>>& clip() const { return clip_; }
     int clipFps() const { return fps_; }
+    QString clipKey() const { return clipKey_; }
+    // True when there is a clip and the project no longer matches what it came from.
+    bool clipStale() const { return stale_; }
 
     bool clipShown() const { return clipShown_; }
     bool isPlaying() const;
@@ -52,11 +61,13 @@ signals:
     void previewChanged(bool showingPreview);
     void clipShownChanged(bool shown);
     void playingChanged(bool playing);
+    void staleChanged(bool stale);
 
 private:
     void refresh();
     void advance();
     int frameCount() const;
+    void updateStale();
 
     Document* doc_;
     Canvas* canvas_;
@@ -67,6 +78,8 @@ private:
     bool clipShown_ = false;
     bool loop_ = true;
     QImage current_;
+    QString clipKey_;
+    bool stale_ = false;
 };
 
 }  // namespace boxanim::ui
