@@ -24,6 +24,24 @@ constexpr double kHandleHit = 7.0;       // px on screen, half extent
 constexpr double kNodeRadius = 5.5;      // px on screen
 constexpr double kClickSlop = 4.0;       // smaller drags count as clicks
 constexpr double kMinBoxPx = 2.0;        // image px
+constexpr double kMinHitPx = 14.0;       // px on screen: a small box is at least this easy to grab
+
+// Where the handles of a box drawn at `vr` (view px) sit: on its edges, or
+// pushed outwards when the box is too small to show three handles a side,
+// so a small box stays visible and its inside still grabs it.
+QRectF handleFrame(const QRectF& vr) {
+    const double need = 3.0 * kHandleSize, push = kHandleSize / 2 + 2;
+    const double dx = vr.width() < need ? push : 0, dy = vr.height() < need ? push : 0;
+    return vr.adjusted(-dx, -dy, dx, dy);
+}
+
+// The area that grabs a box: the box, a little margin, at least kMinHitPx square.
+QRectF hitArea(const QRectF& vr) {
+    QRectF r = vr.adjusted(-3, -3, 3, 3);
+    if (r.width() < kMinHitPx) r.adjust(-(kMinHitPx - r.width()) / 2, 0, (kMinHitPx - r.width()) / 2, 0);
+    if (r.height() < kMinHitPx) r.adjust(0, -(kMinHitPx - r.height()) / 2, 0, (kMinHitPx - r.height()) / 2);
+    return r;
+}
 
 QPointF handlePoint(const QRectF& r, int h) {
     switch (h) {
@@ -266,7 +284,7 @@ int Canvas::handleAt(const QPointF& v) const {
     BoxKind kind;
     bool isKey;
     if (!currentBox(sel, &px, &kind, &isKey)) return -1;
-    const QRectF vr = viewRect(px);
+    const QRectF vr = handleFrame(viewRect(px));
     for (int h = 0; h < 8; ++h) {
         const QPointF d = handlePoint(vr, h) - v;
         if (std::abs(d.x()) <= kHandleHit && std::abs(d.y()) <= kHandleHit) return h;
@@ -281,7 +299,7 @@ int Canvas::objectAt(const QPointF& v) const {
         QRectF px;
         BoxKind kind;
         bool isKey;
-        return currentBox(i, &px, &kind, &isKey) && viewRect(px).adjusted(-3, -3, 3, 3).contains(v);
+        return currentBox(i, &px, &kind, &isKey) && hitArea(viewRect(px)).contains(v);
     };
     if (sel >= 0 && hit(sel)) return sel;
     for (int i = 0; i < n; ++i)  // index 0 is the front
@@ -399,6 +417,18 @@ void Canvas::finishRubber(const QPointF& endView) {
         const int hit = objectAt(endView);
         doc_->setSelectedObjectId(
             hit >= 0 ? toQString(doc_->project().objects[hit].id) : QString());
+        // A drag too small (or too thin) for a box: say so rather than drop it silently.
+        if (QLineF(pressView_, endView).length() >= kClickSlop || hit < 0) {
+            const QString size = tr("%1 × %2 px").arg(qRound(px.width())).arg(qRound(px.height()));
+            emit statusMessage(
+                QLineF(pressView_, endView).length() >= kClickSlop
+                    ? tr("No box: %1 is too small (a box needs at least %2 screen px and %3 image "
+                         "px a side). Drag further, or zoom in (Ctrl++) for a small object.")
+                          .arg(size)
+                          .arg(int(kClickSlop))
+                          .arg(int(kMinBoxPx))
+                    : tr("Drag to draw a box (a click selects)."));
+        }
         return;
     }
     const Project& p = doc_->project();
@@ -516,6 +546,9 @@ void Canvas::mousePressEvent(QMouseEvent* event) {
         drag_ = Drag::Resize;
         dragHandle_ = handle;
         dragBase_ = px;
+        // A small box's handles sit outside it: grabbing one must not jump the edge.
+        const QRectF vr = viewRect(px);
+        dragOffset_ = toImage(handlePoint(handleFrame(vr), handle)) - toImage(handlePoint(vr, handle));
         return;
     }
     if (tool_ == Tool::Path) {
@@ -577,7 +610,7 @@ void Canvas::mouseMoveEvent(QMouseEvent* event) {
             return;
         }
         case Drag::Resize:
-            applyBoxDrag(resizedRect(img, event->modifiers() & Qt::ShiftModifier));
+            applyBoxDrag(resizedRect(img - dragOffset_, event->modifiers() & Qt::ShiftModifier));
             return;
         case Drag::Node: {
             const Object* o = doc_->selectedObject();
@@ -761,7 +794,7 @@ void Canvas::paintObject(QPainter& p, int index) {
         p.setPen(QPen(QColor(0, 0, 0, 200), 1));
         p.setBrush(Qt::white);
         for (int h = 0; h < 8; ++h) {
-            const QPointF c = handlePoint(vr, h);
+            const QPointF c = handlePoint(handleFrame(vr), h);
             p.drawRect(QRectF(c.x() - kHandleSize / 2, c.y() - kHandleSize / 2, kHandleSize,
                               kHandleSize));
         }
