@@ -832,20 +832,18 @@ void Canvas::paintSelectedExtras(QPainter& p) {
         p.drawText(tag, Qt::AlignCenter, num);
     }
 
-    // Motion path: a light guide band under the trajectory, which follows it.
+    // Motion path: one trajectory only, the one the engines use. The band
+    // marks the frames the path leads (its span, keyframes excepted: they win
+    // at their own frames), drawn along the expanded track rather than along
+    // the bare path curve; the path's points are its handles.
     QPolygonF pathNodes;
     if (o.path && !o.path->points.empty()) {
         const QSizeF s = doc_->imageSize();
-        QPolygonF curve;
         for (const auto& pt : o.path->points)
             pathNodes << toView(QPointF(pt[0] * s.width(), pt[1] * s.height()));
-        for (const auto& pt : pathPolyline(*o.path))  // the curve the tracks follow
-            curve << toView(QPointF(pt[0] * s.width(), pt[1] * s.height()));
         p.setBrush(Qt::NoBrush);
         p.setPen(QPen(QColor(255, 255, 255, 110), 8, Qt::SolidLine, Qt::RoundCap, Qt::RoundJoin));
-        p.drawPolyline(curve);
-        p.setPen(QPen(QColor(0, 0, 0, 130), 1, Qt::DashLine));
-        p.drawPolyline(curve);
+        p.drawPolyline(trajectory(sel, o.path->from, o.path->to));
     }
 
     // Trajectory: centres of the expanded track (the engines' function).
@@ -902,13 +900,25 @@ void Canvas::paintSelectedExtras(QPainter& p) {
     }
 }
 
+QPolygonF Canvas::trajectory(int index, int from, int to) const {
+    QPolygonF line;
+    const Tracks& t = doc_->displayTracks();
+    if (index < 0 || index >= int(t.boxes.size())) return line;
+    const int last = std::min(to, int(t.boxes[index].size()) - 1);
+    for (int f = std::max(0, from); f <= last; ++f) {
+        const TrackSample& s = t.at(index, f);
+        if (s.kind != BoxKind::None) line << toView(doc_->toPixels(s.box).center());
+    }
+    return line;
+}
+
 void Canvas::paintOtherPaths(QPainter& p) {
-    const QSizeF s = doc_->imageSize();
-    for (const Object& o : doc_->project().objects) {
+    const auto& objects = doc_->project().objects;
+    for (int i = 0; i < int(objects.size()); ++i) {
+        const Object& o = objects[i];
         if (!o.path || toQString(o.id) == doc_->selectedObjectId()) continue;
-        QPolygonF curve;
-        for (const auto& pt : pathPolyline(*o.path))
-            curve << toView(QPointF(pt[0] * s.width(), pt[1] * s.height()));
+        // Where the object goes over the path's span (the engines' track).
+        const QPolygonF curve = trajectory(i, o.path->from, o.path->to);
         QColor c = objectColor(o);
         c.setAlpha(170);
         p.setBrush(Qt::NoBrush);

@@ -7,6 +7,7 @@
 #include <QGraphicsView>
 #include <QImage>
 #include <QPointF>
+#include <QPolygonF>
 #include <QRectF>
 
 #include "core/project/project.h"
@@ -96,6 +97,9 @@ private:
     void paintObject(QPainter& p, int index);
     void paintSelectedExtras(QPainter& p);
     void paintOtherPaths(QPainter& p);
+    // Centres of object `index`'s expanded track (the engines' boxes) over
+    // frames from..to, in view px.
+    QPolygonF trajectory(int index, int from, int to) const;
     void paintLabel(QPainter& p, const QRectF& vr, const QString& text, const QColor& color);
     void paintOverlayNote(QPainter& p);
 

@@ -162,6 +162,7 @@ void Inspector::refresh() {
     if (!o) {
         boxTitle_->setText(tr("Select an object to edit its box."));
         for (QDoubleSpinBox* s : {x_, y_, w_, h_}) s->setValue(0);
+        setKindShown(int(BoxKind::Hard));
     } else {
         const int idx = doc_->objectIndex(toQString(o->id));
         const TrackSample& s = doc_->displayTracks().at(idx, frame);
@@ -172,11 +173,11 @@ void Inspector::refresh() {
         w_->setValue(r.width());
         h_->setValue(r.height());
         boxTitle_->setText(kf ? tr("<b>%1</b> · keyframe at frame %2").arg(toQString(o->name).toHtmlEscaped()).arg(frame)
-                              : tr("<b>%1</b> · frame %2 (interpolated: an edit adds a keyframe)")
+                              : tr("<b>%1</b> · frame %2: %3 (an edit adds a keyframe)")
                                     .arg(toQString(o->name).toHtmlEscaped())
-                                    .arg(frame));
-        const BoxKind k = kf ? kf->kind : BoxKind::Soft;
-        kind_->setCurrentIndex(kind_->findData(int(k)));
+                                    .arg(frame)
+                                    .arg(betweenText(*o, frame)));
+        setKindShown(kf ? int(kf->kind) : kInterpolated);
         easing_->setCurrentIndex(easing_->findData(int(kf ? kf->easing : Easing::Linear)));
     }
     kind_->setEnabled(kf && frame != 0);
@@ -192,7 +193,8 @@ void Inspector::refresh() {
     pathTo_->setMaximum(last);
     if (hasPath) {
         pathInfo_->setText(tr("%1 points · drag them on the canvas; Delete removes the "
-                              "selected one").arg(o->path->points.size()));
+                              "selected one.").arg(o->path->points.size()) +
+                           QLatin1Char(' ') + pathRuleText(*o));
         pathFrom_->setValue(o->path->from);
         pathTo_->setValue(o->path->to);
         pathEasing_->setCurrentIndex(pathEasing_->findData(int(o->path->easing)));
@@ -218,6 +220,63 @@ void Inspector::refresh() {
     outW_->setValue(p.output.width);
     outH_->setValue(p.output.height);
     updating_ = false;
+}
+
+// Frames without a keyframe of their own: where their box comes from.
+QString Inspector::betweenText(const Object& o, int frame) const {
+    const Keyframe* prev = nullptr;
+    const Keyframe* next = nullptr;
+    for (const Keyframe& k : o.keyframes) {
+        if (k.frame < frame) prev = &k;
+        if (k.frame > frame && !next) next = &k;
+    }
+    if (o.path && o.path->points.size() >= 2 && frame >= o.path->from && frame <= o.path->to)
+        return tr("on the motion path (frames %1–%2), a soft box").arg(o.path->from).arg(o.path->to);
+    auto kindName = [](const Keyframe& k) { return k.kind == BoxKind::Hard ? tr("hard") : tr("soft"); };
+    if (prev && next)
+        return tr("between the %1 key at %2 and the %3 key at %4: an interpolated soft box, "
+                  "with room that grows away from the keys")
+            .arg(kindName(*prev))
+            .arg(prev->frame)
+            .arg(kindName(*next))
+            .arg(next->frame);
+    if (prev) return tr("after the last key (%1): it holds, soft").arg(prev->frame);
+    return tr("interpolated, soft");
+}
+
+// Which wins where an object has both keyframes and a motion path: the
+// rule of the shared track expansion (core/project/tracks), said plainly.
+QString Inspector::pathRuleText(const Object& o) const {
+    const MotionPath& p = *o.path;
+    QStringList inside;
+    for (const Keyframe& k : o.keyframes)
+        if (k.frame > p.from && k.frame < p.to) inside << QString::number(k.frame);
+    QString text = tr("Frames %1–%2 follow the path (their size comes from the keyframes "
+                      "around); the canvas draws where the engines put the box.")
+                       .arg(p.from)
+                       .arg(p.to);
+    if (!inside.isEmpty())
+        text += QLatin1Char(' ') +
+                tr("Keyframes win at their own frames: at %1 the box sits on its keyframe, "
+                   "off the path if it is elsewhere.")
+                    .arg(inside.join(QStringLiteral(", ")));
+    const bool before = !o.keyframes.empty() && o.keyframes.front().frame < p.from;
+    const bool after = !o.keyframes.empty() && o.keyframes.back().frame > p.to;
+    if (p.from > 0 || after || before)
+        text += QLatin1Char(' ') + tr("Outside the span the box moves between its keyframes.");
+    return text;
+}
+
+// The kind combo: Hard or Soft at a keyframe; "Interpolated" elsewhere (an
+// in-between frame has no kind of its own to choose).
+void Inspector::setKindShown(int kind) {
+    const int extra = kind_->findData(kInterpolated);
+    if (kind == kInterpolated) {
+        if (extra < 0) kind_->addItem(tr("Interpolated (soft)"), kInterpolated);
+    } else if (extra >= 0) {
+        kind_->removeItem(extra);
+    }
+    kind_->setCurrentIndex(kind_->findData(kind));
 }
 
 void Inspector::boxEdited() {

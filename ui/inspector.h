@@ -5,6 +5,8 @@
 
 #include <QWidget>
 
+#include "core/project/project.h"
+
 class QComboBox;
 class QDoubleSpinBox;
 class QGroupBox;
@@ -28,6 +30,8 @@ public:
     QDoubleSpinBox* hSpin() const { return h_; }
     QComboBox* kindCombo() const { return kind_; }
     QComboBox* easingCombo() const { return easing_; }
+    QLabel* boxTitleLabel() const { return boxTitle_; }
+    QLabel* pathInfoLabel() const { return pathInfo_; }
     QSpinBox* framesSpin() const { return frames_; }
     QSpinBox* fpsSpin() const { return fps_; }
     QSpinBox* outWidthSpin() const { return outW_; }
@@ -42,6 +46,10 @@ private:
     void easingEdited();
     void pathEdited();
     void settingsEdited();
+    QString betweenText(const Object& o, int frame) const;
+    QString pathRuleText(const Object& o) const;
+    void setKindShown(int kind);
+    static constexpr int kInterpolated = -1;  // kind combo data of an in-between frame
 
     Document* doc_;
     bool updating_ = false;
