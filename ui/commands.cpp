@@ -2,6 +2,7 @@
 
 #include <QCoreApplication>
 #include <algorithm>
+#include <cmath>
 
 #include "ui/document.h"
 
@@ -232,17 +233,76 @@ std::vector<Object> objectsForFrameCount(const std::vector<Object>& objects, int
     return out;
 }
 
+QStringList framesLosses(const std::vector<Object>& objects, int from, int to) {
+    QStringList out;
+    if (to >= from) return out;
+    for (const Object& o : objects) {
+        const QString name = QString::fromStdString(o.name);
+        QStringList keys;
+        for (const Keyframe& k : o.keyframes)
+            if (k.frame >= to) keys << QString::number(k.frame);
+        if (!keys.isEmpty())
+            out << (keys.size() == 1
+                        ? QObject::tr("%1: the keyframe at frame %2").arg(name, keys.front())
+                        : QObject::tr("%1: the keyframes at frames %2").arg(name, keys.join(QStringLiteral(", "))));
+        if (o.path && o.path->to > to - 1) {
+            if (o.path->from >= to - 1)
+                out << QObject::tr("%1: its motion path (frames %2–%3)").arg(name).arg(o.path->from).arg(o.path->to);
+            else
+                out << QObject::tr("%1: the end of its motion path (frames %2–%3 become %2–%4, "
+                                   "so it is traversed faster)")
+                           .arg(name)
+                           .arg(o.path->from)
+                           .arg(o.path->to)
+                           .arg(to - 1);
+        }
+    }
+    return out;
+}
+
+std::vector<Object> objectsScaledToFrameCount(const std::vector<Object>& objects, int from, int to) {
+    std::vector<Object> out = objects;
+    if (from == to || from < 2 || to < 2) return objectsForFrameCount(objects, to);
+    const double k = double(to - 1) / double(from - 1);
+    auto map = [&](int f) { return std::clamp(int(std::lround(f * k)), 0, to - 1); };
+    for (Object& o : out) {
+        std::vector<Keyframe> keys;
+        for (Keyframe kf : o.keyframes) {  // sorted: a later key replaces an earlier one on its frame
+            kf.frame = map(kf.frame);
+            if (!keys.empty() && keys.back().frame == kf.frame)
+                keys.back() = kf.frame == 0 ? keys.back() : kf;  // frame 0 keeps the selecting key
+            else
+                keys.push_back(kf);
+        }
+        o.keyframes = keys;
+        if (o.path) {
+            o.path->from = map(o.path->from);
+            o.path->to = map(o.path->to);
+            if (o.path->to <= o.path->from) {
+                if (o.path->from + 1 < to)
+                    o.path->to = o.path->from + 1;
+                else
+                    o.path.reset();
+            }
+        }
+    }
+    return out;
+}
+
 ProjectSettingsCommand::ProjectSettingsCommand(Document* doc, const boxanim::Timeline& timeline,
-                                               const OutputSize& output, int session)
+                                               const OutputSize& output, int session, bool scaleKeys)
     : doc_(doc),
       tBefore_(doc->project().timeline),
       tAfter_(timeline),
       oBefore_(doc->project().output),
       oAfter_(output),
       objBefore_(doc->project().objects),
-      objAfter_(objectsForFrameCount(doc->project().objects, timeline.frames)),
-      session_(session) {
-    setText(tr("Change project settings"));
+      objAfter_(scaleKeys ? objectsScaledToFrameCount(doc->project().objects,
+                                                      doc->project().timeline.frames, timeline.frames)
+                          : objectsForFrameCount(doc->project().objects, timeline.frames)),
+      session_(session),
+      scale_(scaleKeys) {
+    setText(scaleKeys ? tr("Change frame count (keys scaled)") : tr("Change project settings"));
 }
 
 void ProjectSettingsCommand::redo() { doc_->setSettings(tAfter_, oAfter_, objAfter_); }
@@ -251,10 +311,11 @@ void ProjectSettingsCommand::undo() { doc_->setSettings(tBefore_, oBefore_, objB
 bool ProjectSettingsCommand::mergeWith(const QUndoCommand* other) {
     if (other->id() != id()) return false;
     auto* o = static_cast<const ProjectSettingsCommand*>(other);
-    if (o->session_ != session_) return false;
+    if (o->session_ != session_ || o->scale_ != scale_) return false;
     tAfter_ = o->tAfter_;
     oAfter_ = o->oAfter_;
-    objAfter_ = objectsForFrameCount(objBefore_, tAfter_.frames);
+    objAfter_ = scale_ ? objectsScaledToFrameCount(objBefore_, tBefore_.frames, tAfter_.frames)
+                       : objectsForFrameCount(objBefore_, tAfter_.frames);
     return true;
 }
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <QString>
+#include <QStringList>
 #include <QUndoCommand>
 #include <optional>
 
@@ -147,12 +148,21 @@ private:
     int session_;
 };
 
+// What lowering the frame count from `from` to `to` would drop (keyframes
+// past the end, paths cut short), one line each; empty when nothing.
+QStringList framesLosses(const std::vector<Object>& objects, int from, int to);
+// Keyframes and path spans moved with the timeline from `from` to `to`
+// frames (frame f -> round(f * (to-1) / (from-1))); where two keys land on
+// one frame the later one is kept.
+std::vector<Object> objectsScaledToFrameCount(const std::vector<Object>& objects, int from, int to);
+
 // Frame count, fps and output size. Shrinking the timeline drops keyframes
-// past the end and clips paths; undo brings them back.
+// past the end and clips paths, or with `scaleKeys` moves them with it; undo
+// brings them back.
 class ProjectSettingsCommand : public QUndoCommand {
 public:
     ProjectSettingsCommand(Document* doc, const boxanim::Timeline& timeline, const OutputSize& output,
-                           int session = 0);
+                           int session = 0, bool scaleKeys = false);
     void redo() override;
     void undo() override;
     int id() const override { return session_ ? kProjectSettingsCommandId : -1; }
@@ -164,6 +174,7 @@ private:
     OutputSize oBefore_, oAfter_;
     std::vector<Object> objBefore_, objAfter_;
     int session_;
+    bool scale_;
 };
 
 // Engine, seed, steps, variety and device (the generation panel). Edits of

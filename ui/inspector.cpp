@@ -107,21 +107,6 @@ Inspector::Inspector(Document* doc, QWidget* parent) : QWidget(parent), doc_(doc
     imageInfo_->setWordWrap(true);
     imageInfo_->setTextInteractionFlags(Qt::TextSelectableByMouse);
     jv->addWidget(imageInfo_);
-    auto* jf = new QFormLayout;
-    jv->addLayout(jf);
-    frames_ = intSpin(projectGroup_, 2, kMaxFrames);
-    fps_ = intSpin(projectGroup_, 1, 120, tr(" fps"));
-    jf->addRow(tr("Frames"), frames_);
-    jf->addRow(tr("Frame rate"), fps_);
-    outW_ = intSpin(projectGroup_, 16, 8192, QStringLiteral(" px"));
-    outH_ = intSpin(projectGroup_, 16, 8192, QStringLiteral(" px"));
-    outW_->setSingleStep(8);
-    outH_->setSingleStep(8);
-    auto* out = new QHBoxLayout;
-    out->addWidget(outW_);
-    out->addWidget(new QLabel(QStringLiteral("×"), projectGroup_));
-    out->addWidget(outH_);
-    jf->addRow(tr("Output"), out);
     layout->addWidget(projectGroup_);
     layout->addStretch(1);
 
@@ -136,8 +121,6 @@ Inspector::Inspector(Document* doc, QWidget* parent) : QWidget(parent), doc_(doc
         if (const Object* o = doc_->selectedObject(); o && o->path)
             doc_->undoStack()->push(new SetPathCommand(doc_, toQString(o->id), std::nullopt));
     });
-    for (QSpinBox* s : {frames_, fps_, outW_, outH_})
-        connect(s, &QSpinBox::valueChanged, this, &Inspector::settingsEdited);
 
     connect(doc_, &Document::changed, this, &Inspector::refresh);
     connect(doc_, &Document::selectionChanged, this, &Inspector::refresh);
@@ -215,10 +198,6 @@ void Inspector::refresh() {
                                       .arg(doc_->image().width())
                                       .arg(doc_->image().height()));
     }
-    frames_->setValue(p.timeline.frames);
-    fps_->setValue(p.timeline.fps);
-    outW_->setValue(p.output.width);
-    outH_->setValue(p.output.height);
     updating_ = false;
 }
 
@@ -344,15 +323,6 @@ void Inspector::pathEdited() {
     if (path == *o->path) return;
     doc_->undoStack()->push(
         new SetPathCommand(doc_, toQString(o->id), path, 0, tr("Edit motion path")));
-}
-
-void Inspector::settingsEdited() {
-    if (updating_ || doc_->isEmpty()) return;
-    boxanim::Timeline t{frames_->value(), fps_->value()};
-    OutputSize out{outW_->value(), outH_->value()};
-    const Project& p = doc_->project();
-    if (t == p.timeline && out == p.output) return;
-    doc_->undoStack()->push(new ProjectSettingsCommand(doc_, t, out));
 }
 
 }  // namespace boxanim::ui

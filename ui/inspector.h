@@ -1,6 +1,7 @@
 // The inspector: the selected object's box at the playhead in reference-image
 // pixels (x, y, w, h), its kind and easing, its motion path span, and the
-// project settings (frames, fps, output size). Edits become commands.
+// reference image. Frames, fps and output size sit in the project bar above
+// the timeline (project_bar.h). Edits become commands.
 #pragma once
 
 #include <QWidget>
@@ -32,10 +33,6 @@ public:
     QComboBox* easingCombo() const { return easing_; }
     QLabel* boxTitleLabel() const { return boxTitle_; }
     QLabel* pathInfoLabel() const { return pathInfo_; }
-    QSpinBox* framesSpin() const { return frames_; }
-    QSpinBox* fpsSpin() const { return fps_; }
-    QSpinBox* outWidthSpin() const { return outW_; }
-    QSpinBox* outHeightSpin() const { return outH_; }
 
 public slots:
     void refresh();
@@ -45,7 +42,6 @@ private:
     void kindEdited();
     void easingEdited();
     void pathEdited();
-    void settingsEdited();
     QString betweenText(const Object& o, int frame) const;
     QString pathRuleText(const Object& o) const;
     void setKindShown(int kind);
@@ -64,7 +60,6 @@ private:
     QPushButton* pathRemove_;
     QGroupBox* projectGroup_;
     QLabel* imageInfo_;
-    QSpinBox *frames_, *fps_, *outW_, *outH_;
 };
 
 }  // namespace boxanim::ui

@@ -36,6 +36,7 @@
 #include "ui/document.h"
 #include "ui/inspector.h"
 #include "ui/objectspanel.h"
+#include "ui/project_bar.h"
 #include "ui/prompts.h"
 #include "ui/style.h"
 #include "ui/timeline.h"
@@ -97,6 +98,8 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
     timeline_ = new TimelineView(doc_, this);
     objects_ = new ObjectsPanel(doc_, this);
     inspector_ = new Inspector(doc_, this);
+    projectBar_ = new ProjectBar(doc_, this);
+    connect(projectBar_, &ProjectBar::framesRequested, this, &MainWindow::setFrameCount);
 
     createActions();
     createMenus();
@@ -387,12 +390,20 @@ void MainWindow::createDocks() {
     inspectorScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     inspectorDock_ = dock(tr("Inspector"), QStringLiteral("inspectorDock"), inspectorScroll,
                           Qt::RightDockWidgetArea);
-    timelineDock_ = dock(tr("Timeline"), QStringLiteral("timelineDock"), timeline_,
+    // The project bar (frames, fps, output size) heads the timeline.
+    auto* timelineBox = new QWidget(this);
+    auto* tv = new QVBoxLayout(timelineBox);
+    tv->setContentsMargins(0, 0, 0, 0);
+    tv->setSpacing(0);
+    tv->addWidget(projectBar_);
+    tv->addWidget(timeline_, 1);
+    timelineDock_ = dock(tr("Timeline"), QStringLiteral("timelineDock"), timelineBox,
                          Qt::BottomDockWidgetArea);
     setCorner(Qt::BottomRightCorner, Qt::RightDockWidgetArea);
     resizeDocks({objectsDock_, inspectorDock_}, {130, 520}, Qt::Vertical);
     resizeDocks({objectsDock_}, {290}, Qt::Horizontal);
-    resizeDocks({timelineDock_}, {timeline_->sizeHint().height()}, Qt::Vertical);
+    resizeDocks({timelineDock_}, {timeline_->sizeHint().height() + projectBar_->sizeHint().height()},
+                Qt::Vertical);
 }
 
 void MainWindow::addPanel(QDockWidget* dock, Qt::DockWidgetArea area) {
@@ -831,6 +842,36 @@ bool MainWindow::offerRecovery() {
 }
 
 // ---------------------------------------------------------------- editing
+
+bool MainWindow::setFrameCount(int frames) {
+    if (doc_->isEmpty()) return false;
+    const Project& p = doc_->project();
+    frames = std::clamp(frames, 2, kMaxFrames);
+    const int from = p.timeline.frames;
+    if (frames == from) return false;
+    bool scale = false;
+    const QStringList losses = framesLosses(p.objects, from, frames);
+    if (!losses.isEmpty()) {
+        switch (prompts_->askLowerFrames(this, from, frames, losses)) {
+            case Prompts::FramesChoice::Cancel:
+                showStatus(tr("Frames left at %1.").arg(from));
+                projectBar_->refresh();
+                return false;
+            case Prompts::FramesChoice::ScaleKeys: scale = true; break;
+            case Prompts::FramesChoice::Remove: break;
+        }
+    }
+    doc_->undoStack()->push(new ProjectSettingsCommand(doc_, {frames, p.timeline.fps}, p.output, 0, scale));
+    if (!losses.isEmpty())
+        showStatus(scale ? tr("Frames %1 → %2: keys and paths scaled with the timeline (Ctrl+Z undoes).")
+                               .arg(from)
+                               .arg(frames)
+                         : tr("Frames %1 → %2: removed %3 (Ctrl+Z brings it back).")
+                               .arg(from)
+                               .arg(frames)
+                               .arg(losses.join(QStringLiteral("; "))));
+    return true;
+}
 
 void MainWindow::deleteSelection() {
     const Object* o = doc_->selectedObject();

@@ -29,6 +29,7 @@ class GenerationController;
 class GenerationPanel;
 class Player;
 class ExportDialog;
+class ProjectBar;
 
 struct MainWindowOptions {
     bool persistentSettings = true;  // restore/save geometry, layout and recent files
@@ -47,6 +48,8 @@ public:
     TimelineView* timeline() const { return timeline_; }
     ObjectsPanel* objectsPanel() const { return objects_; }
     Inspector* inspector() const { return inspector_; }
+    // Frames, fps and output size, above the timeline.
+    ProjectBar* projectBar() const { return projectBar_; }
     QAction* exportAction() const { return exportAct_; }
     QAction* undoAction() const { return undoAct_; }
     QAction* redoAction() const { return redoAct_; }
@@ -89,6 +92,10 @@ public:
     bool offerRecovery();
 
 public slots:
+    // Sets the frame count; lowering it when keys or paths would fall off
+    // asks first (scale them with the timeline, remove them, or cancel).
+    // Returns whether the count changed.
+    bool setFrameCount(int frames);
     void deleteSelection();
     void showShortcuts();
     void exportClip();
@@ -121,6 +128,7 @@ private:
     TimelineView* timeline_;
     ObjectsPanel* objects_;
     Inspector* inspector_;
+    ProjectBar* projectBar_;
     QDockWidget *objectsDock_, *inspectorDock_, *timelineDock_;
     std::unique_ptr<Prompts> prompts_;
     Autosave autosave_;

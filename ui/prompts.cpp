@@ -53,6 +53,24 @@ Prompts::RecoveryChoice Prompts::askRecover(QWidget* parent, const QString& name
     return RecoveryChoice::Later;
 }
 
+Prompts::FramesChoice Prompts::askLowerFrames(QWidget* parent, int from, int to,
+                                              const QStringList& losses) {
+    QMessageBox box(QMessageBox::Question, QObject::tr("Lower the frame count?"),
+                    QObject::tr("Lowering Frames from %1 to %2 would remove:").arg(from).arg(to),
+                    QMessageBox::NoButton, parent);
+    box.setInformativeText(QStringLiteral("• ") + losses.join(QStringLiteral("\n• ")) +
+                           QObject::tr("\n\nScaling moves every keyframe and path with the "
+                                       "timeline instead, so nothing is lost."));
+    QPushButton* scale = box.addButton(QObject::tr("Scale Keys to Fit"), QMessageBox::AcceptRole);
+    QPushButton* remove = box.addButton(QObject::tr("Remove Them"), QMessageBox::DestructiveRole);
+    box.addButton(QMessageBox::Cancel);
+    box.setDefaultButton(scale);
+    box.exec();
+    if (box.clickedButton() == scale) return FramesChoice::ScaleKeys;
+    if (box.clickedButton() == remove) return FramesChoice::Remove;
+    return FramesChoice::Cancel;
+}
+
 void Prompts::showError(QWidget* parent, const QString& title, const QString& text) {
     QMessageBox::critical(parent, title, text);
 }

@@ -4,6 +4,7 @@
 
 #include <QDateTime>
 #include <QString>
+#include <QStringList>
 
 class QWidget;
 
@@ -13,6 +14,7 @@ class Prompts {
 public:
     enum class SaveChoice { Save, Discard, Cancel };
     enum class RecoveryChoice { Recover, Discard, Later };
+    enum class FramesChoice { ScaleKeys, Remove, Cancel };
 
     virtual ~Prompts() = default;
     virtual SaveChoice askSaveChanges(QWidget* parent, const QString& documentName);
@@ -27,6 +29,9 @@ public:
     // Generation failed because the model could not be loaded (`message`
     // names the file): true switches the project to the cutout engine.
     virtual bool askUseCutout(QWidget* parent, const QString& message);
+    // Lowering the frame count would lose `losses` (one line each): scale the
+    // keys and paths with the timeline, remove what falls off, or cancel.
+    virtual FramesChoice askLowerFrames(QWidget* parent, int from, int to, const QStringList& losses);
 };
 
 // For --screenshot and batch use: never asks, prints errors to stderr.
@@ -43,6 +48,9 @@ public:
     QString imageFileName(QWidget*, const QString&) override { return {}; }
     QString saveFileName(QWidget*, const QString&) override { return {}; }
     bool askUseCutout(QWidget*, const QString& message) override;
+    FramesChoice askLowerFrames(QWidget*, int, int, const QStringList&) override {
+        return FramesChoice::ScaleKeys;  // loses nothing
+    }
 };
 
 // File-dialog name filters shared by the editor.

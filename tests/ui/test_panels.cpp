@@ -19,6 +19,7 @@
 #include "test_util.h"
 #include "ui/commands.h"
 #include "ui/inspector.h"
+#include "ui/project_bar.h"
 #include "ui/objectspanel.h"
 #include "ui/timeline.h"
 
@@ -132,15 +133,15 @@ private slots:
         QCOMPARE(doc->project().objects[0].keyframeAt(12)->easing, Easing::EaseOut);
 
         // Project settings.
-        ins->framesSpin()->setValue(10);
+        h.window->projectBar()->framesSpin()->setValue(10);  // asked; the script removes
         QCOMPARE(doc->project().timeline.frames, 10);
         QVERIFY(!doc->project().objects[0].keyframeAt(12));  // past the end now
         QCOMPARE(doc->currentFrame(), 9);
         doc->undoStack()->undo();
         QCOMPARE(doc->project().timeline.frames, 48);
         QVERIFY(doc->project().objects[0].keyframeAt(12));
-        ins->fpsSpin()->setValue(30);
-        ins->outWidthSpin()->setValue(320);
+        h.window->projectBar()->fpsSpin()->setValue(30);
+        h.window->projectBar()->outWidthSpin()->setValue(320);
         QCOMPARE(doc->project().timeline.fps, 30);
         QCOMPARE(doc->project().output.width, 320);
     }

@@ -31,6 +31,8 @@ public:
         int relinkAsked = 0;
         bool useCutout = false;
         QStringList cutoutAsked;  // the messages the cutout question showed
+        FramesChoice frames = FramesChoice::Remove;
+        QStringList framesAsked;  // the losses the lower-frames question listed
     };
     explicit ScriptedPrompts(std::shared_ptr<State> s) : s_(std::move(s)) {}
     SaveChoice askSaveChanges(QWidget*, const QString&) override {
@@ -54,6 +56,10 @@ public:
     bool askUseCutout(QWidget*, const QString& message) override {
         s_->cutoutAsked << message;
         return s_->useCutout;
+    }
+    FramesChoice askLowerFrames(QWidget*, int, int, const QStringList& losses) override {
+        s_->framesAsked << losses.join(QLatin1Char('\n'));
+        return s_->frames;
     }
 
 private:

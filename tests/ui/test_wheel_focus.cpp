@@ -12,6 +12,7 @@
 #include "test_util.h"
 #include "ui/commands.h"
 #include "ui/inspector.h"
+#include "ui/project_bar.h"
 #ifdef BOXANIM_HAVE_GENERATION
 #include "ui/generation_panel.h"
 #endif
@@ -52,7 +53,8 @@ private slots:
         const Project before = h.doc()->project();
 
         QWidget* fields[] = {in->easingCombo(), in->kindCombo(), in->xSpin(), in->wSpin(),
-                             in->framesSpin(), in->fpsSpin()};
+                             h.window->projectBar()->framesSpin(),
+                             h.window->projectBar()->fpsSpin()};
         for (QWidget* f : fields) {
             QVERIFY(!f->hasFocus());
             QVERIFY2(f->focusPolicy() != Qt::WheelFocus, f->metaObject()->className());
