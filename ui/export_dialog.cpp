@@ -113,6 +113,10 @@ ExportDialog::ExportDialog(std::shared_ptr<const std::vector<cv::Mat>> frames, i
     auto* sizeBox = new QVBoxLayout;
     sizeBox->addWidget(original_);
     sizeBox->addLayout(scaleRow);
+    sizeNote_ = new QLabel(this);
+    sizeNote_->setWordWrap(true);
+    sizeNote_->setVisible(false);
+    sizeBox->addWidget(sizeNote_);
     form->addRow(tr("Size"), sizeBox);
 
     fps_ = new QSpinBox(this);
@@ -180,17 +184,44 @@ QSize ExportDialog::outputSize() const {
     if (!scaled_->isChecked()) return QSize(s.width, s.height);
     const int w = width_->value();
     int h = std::max(2, int(std::lround(double(s.height) * w / s.width)));
-    if (format() == Mp4 || format() == WebM) h += h % 2;  // yuv420p wants even sides
-    return QSize(w + ((format() == Mp4 || format() == WebM) ? w % 2 : 0), h);
+    // Scaling for H.264 may as well pick even sides than pad one pixel;
+    // the other formats keep the height the aspect gives.
+    if (format() == Mp4) return QSize(w + w % 2, h + h % 2);
+    return QSize(w, h);
+}
+
+QSize ExportDialog::encodedSize() const {
+    const QSize s = outputSize();
+    if (s.isEmpty()) return s;
+    const cv::Size e = boxanim::encodedSize(toExportFormat(format()), cv::Size(s.width(), s.height()));
+    return QSize(e.width, e.height);
+}
+
+QString ExportDialog::sizeNote() const {
+    const QSize s = outputSize(), e = encodedSize();
+    if (s == e) return {};
+    return tr("MP4 (H.264) stores colour at half resolution (4:2:0), which needs even sides: "
+              "%1 × %2 is written as %3 × %4, the last %5 repeated. WebM, GIF and PNG keep "
+              "%1 × %2 exactly.")
+        .arg(s.width())
+        .arg(s.height())
+        .arg(e.width())
+        .arg(e.height())
+        .arg(s.width() != e.width() && s.height() != e.height() ? tr("column and row")
+             : s.width() != e.width()                          ? tr("column")
+                                                               : tr("row"));
 }
 
 void ExportDialog::updateSizeLabel() {
     const QSize s = outputSize();
     sizeLabel_->setText(scaled_->isChecked() ? tr("→ %1 × %2").arg(s.width()).arg(s.height())
                                              : QString());
+    const QString note = sizeNote();
+    sizeNote_->setText(note);
+    sizeNote_->setVisible(!note.isEmpty());
 }
 
-void ExportDialog::formatChanged() {
+void ExportDialog::formatChanged() {  // the size note depends on the format
     const QString p = stem(path());
     setPath(p + suffixFor(format()));
     updateSizeLabel();
@@ -264,6 +295,9 @@ bool ExportDialog::startExport() {
                 QMetaObject::invokeMethod(
                     this, [this, done] { onFrameWritten(done); }, Qt::QueuedConnection);
             }
+            if (!cancel_)
+                QMetaObject::invokeMethod(
+                    this, [this] { onFinishing(); }, Qt::QueuedConnection);
             if (cancel_) {
                 exporter.abort();  // the destination stays as it was
                 message = tr("Export cancelled; nothing was written.");
@@ -282,7 +316,21 @@ bool ExportDialog::startExport() {
     return true;
 }
 
-void ExportDialog::onFrameWritten(int done) { progress_->setValue(done); }
+// Short of 100% until the file is finished: the last frame in is not the end
+// (a GIF's palette and encoding take a while after it).
+void ExportDialog::onFrameWritten(int done) {
+    const int n = frames_ ? int(frames_->size()) : 0;
+    progress_->setValue(std::min(done, std::max(0, n - 1)));
+    status_->setText(tr("Exporting… frame %1 of %2").arg(done).arg(n));
+}
+
+void ExportDialog::onFinishing() {
+    if (!running_) return;
+    progress_->setRange(0, 0);  // busy: the encoder has the frames
+    status_->setText(format() == Gif ? tr("Finishing the GIF: building its palette and encoding…")
+                                     : tr("Finishing the file…"));
+    emit finishing();
+}
 
 void ExportDialog::onDone(bool ok, const QString& message) {
     join();
@@ -292,7 +340,8 @@ void ExportDialog::onDone(bool ok, const QString& message) {
     for (QWidget* w : std::initializer_list<QWidget*>{format_, path_, original_, scaled_, fps_})
         w->setEnabled(true);
     width_->setEnabled(scaled_->isChecked());
-    if (ok) progress_->setValue(progress_->maximum());
+    progress_->setRange(0, frames_ ? int(frames_->size()) : 0);
+    progress_->setValue(ok ? progress_->maximum() : 0);
     emit exportFinished(ok, message);
     if (ok) accept();
 }

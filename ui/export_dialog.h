@@ -39,12 +39,19 @@ public:
     void setPath(const QString& path);
     QString path() const;
     void setScaled(bool scaled, int width = 0);  // height follows the aspect
+    // The size asked for: the clip's, or scaled (MP4 picks even sides when
+    // scaling; WebM, GIF and PNG keep the aspect's exact height).
     QSize outputSize() const;
+    // The size in the file: H.264 (MP4, 4:2:0) rounds an odd side up by one.
+    QSize encodedSize() const;
+    // Says why the file's size differs from the one asked for; empty when it does not.
+    QString sizeNote() const;
     void setFps(int fps);
     int fps() const;
     bool isRunning() const { return worker_.joinable() && running_; }
     QProgressBar* progressBar() const { return progress_; }
     QPushButton* exportButton() const { return exportBtn_; }
+    QLabel* statusLabel() const { return status_; }
 
     static QString lastFolder();
 
@@ -57,12 +64,15 @@ public slots:
 signals:
     // The export ended: ok, or the reason (cancelled, encoder or write error).
     void exportFinished(bool ok, const QString& message);
+    // Every frame is in; the file is being finished (GIF: palette and encoding).
+    void finishing();
 
 private:
     void browse();
     void formatChanged();
     void updateSizeLabel();
     void onFrameWritten(int done);
+    void onFinishing();
     void onDone(bool ok, const QString& message);
     void join();
 
@@ -73,6 +83,7 @@ private:
     QRadioButton* scaled_;
     QSpinBox* width_;
     QLabel* sizeLabel_;
+    QLabel* sizeNote_;
     QSpinBox* fps_;
     QProgressBar* progress_;
     QLabel* status_;

@@ -263,6 +263,16 @@ int cmdRender(const std::vector<std::string>& argv) {
     const auto encodeStart = std::chrono::steady_clock::now();
     {
         const cv::Size size = result.frames.front().size();
+        if (const cv::Size enc = encodedSize(*format, size); enc != size)
+            std::fprintf(stderr,
+                         "note: MP4 (H.264) stores colour at half resolution (4:2:0), which needs even "
+                         "sides: %dx%d is written as %dx%d, the last %s repeated; WebM, GIF and PNG "
+                         "keep %dx%d exactly\n",
+                         size.width, size.height, enc.width, enc.height,
+                         enc.width != size.width && enc.height != size.height ? "column and row"
+                         : enc.width != size.width                          ? "column"
+                                                                            : "row",
+                         size.width, size.height);
         Exporter exporter(out, *format, size, result.fps);
         for (std::size_t i = 0; i < result.frames.size(); ++i) {
             if (gCancel.load()) {
