@@ -15,6 +15,7 @@ PACKAGES=(
   locales           # de_DE.UTF-8 for the locale round-trip test
   dpkg-dev          # CPack DEB packaging (dpkg-shlibdeps)
   python3           # bench/run.sh tables
+  python3-torch     # model_python_reference: the Python port checks the C++ network
 )
 
 SUDO=""

@@ -1,5 +1,5 @@
-// core/media export: every format read back (libavformat, and ffprobe when it
-// is installed) for frame count, size and fps; odd sizes; failures leave
+// core/media export: every format read back (libavformat, and ffprobe, which
+// scripts/install-deps.sh installs) for frame count, size and fps; odd sizes; failures leave
 // nothing behind.
 #include <QtTest>
 
@@ -39,7 +39,8 @@ struct Probe {
     QString rate;
 };
 
-// ffprobe's view of the first video stream; empty when ffprobe is missing.
+// ffprobe's view of the first video stream; empty when ffprobe is missing or
+// fails (scripts/install-deps.sh installs it: the callers fail then).
 std::optional<Probe> ffprobe(const QString& input, const QStringList& extra = {}) {
     const QString exe = QStandardPaths::findExecutable("ffprobe");
     if (exe.isEmpty()) return std::nullopt;
@@ -50,7 +51,8 @@ std::optional<Probe> ffprobe(const QString& input, const QStringList& extra = {}
                         "stream=nb_read_frames,width,height,r_frame_rate", "-of",
                         "default=noprint_wrappers=1", input};
     p.start(exe, args);
-    p.waitForFinished(60000);
+    if (!p.waitForFinished(60000) || p.exitStatus() != QProcess::NormalExit || p.exitCode() != 0)
+        return std::nullopt;
     Probe r;
     for (const QString& line : QString::fromUtf8(p.readAllStandardOutput()).split('\n')) {
         const QString key = line.section('=', 0, 0), value = line.section('=', 1).trimmed();
@@ -152,11 +154,10 @@ private slots:
             }
             const auto fp = ffprobe(dir.filePath(name + "/frame_%05d.png"),
                                     {"-framerate", QString::number(fps)});
-            if (fp) {
-                QCOMPARE(fp->frames, frames);
-                QCOMPARE(fp->width, width);
-                QCOMPARE(fp->rate, QString("%1/1").arg(fps));
-            }
+            QVERIFY2(fp, "ffprobe is missing or failed (scripts/install-deps.sh installs ffmpeg)");
+            QCOMPARE(fp->frames, frames);
+            QCOMPARE(fp->width, width);
+            QCOMPARE(fp->rate, QString("%1/1").arg(fps));
             return;
         }
 
@@ -170,14 +171,11 @@ private slots:
         if (codec != "gif") QCOMPARE(QString::fromStdString(info.pixelFormat), QString("yuv420p"));
 
         const auto fp = ffprobe(QString::fromStdString(path));
-        if (!fp) {
-            qWarning("ffprobe not found; checked with libavformat only");
-        } else {
-            QCOMPARE(fp->frames, frames);
-            QCOMPARE(fp->width, enc.width);
-            QCOMPARE(fp->height, enc.height);
-            QCOMPARE(fp->rate, QString("%1/1").arg(fps));
-        }
+        QVERIFY2(fp, "ffprobe is missing or failed (scripts/install-deps.sh installs ffmpeg)");
+        QCOMPARE(fp->frames, frames);
+        QCOMPARE(fp->width, enc.width);
+        QCOMPARE(fp->height, enc.height);
+        QCOMPARE(fp->rate, QString("%1/1").arg(fps));
 
         // The pictures survive: first and last frame close to the input (the
         // padding of an odd MP4 is cropped off for the comparison).

@@ -74,9 +74,17 @@ private slots:
 
     void germanLocaleRoundTrip() {
         // Shotcut #713: a comma-decimal locale must not leak into the file.
+        // scripts/install-deps.sh generates de_DE.UTF-8: without it this fails.
         const char* old = std::setlocale(LC_ALL, nullptr);
-        const std::string saved = old ? old : "C";
-        if (!std::setlocale(LC_ALL, "de_DE.UTF-8")) QSKIP("de_DE.UTF-8 is not installed");
+        struct Restore {  // passed or failed, later tests run in the old locale
+            std::string locale;
+            ~Restore() {
+                std::setlocale(LC_ALL, locale.c_str());
+                QLocale::setDefault(QLocale::c());
+            }
+        } restore{old ? old : "C"};
+        QVERIFY2(std::setlocale(LC_ALL, "de_DE.UTF-8"),
+                 "de_DE.UTF-8 is not installed (scripts/install-deps.sh generates it)");
         QLocale::setDefault(QLocale(QLocale::German, QLocale::Germany));
         const QString dir = tmp_.path() + QStringLiteral("/de");
         QDir().mkpath(dir);
@@ -93,8 +101,6 @@ private slots:
         Harness h2(autosaveDir_);
         QVERIFY(h2.window->openFile(file));
         QVERIFY(h2.doc()->project() == h.doc()->project());
-        std::setlocale(LC_ALL, saved.c_str());
-        QLocale::setDefault(QLocale::c());
     }
 
     void badFileLeavesDocumentUntouched() {
