@@ -16,6 +16,7 @@ PACKAGES=(
   dpkg-dev          # CPack DEB packaging (dpkg-shlibdeps)
   python3           # bench/run.sh tables
   python3-torch     # model_python_reference: the Python port checks the C++ network
+  opencv-doc python3-skimage  # sample photos for the clean-plate fill benchmark (boxanim-cli bench --fill)
 )
 
 SUDO=""

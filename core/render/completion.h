@@ -1,0 +1,51 @@
+// Exemplar-based image completion (DESIGN §7): fills a hole with the photo's
+// own texture. Written from the papers:
+//   - C. Barnes, E. Shechtman, A. Finkelstein, D. B. Goldman, "PatchMatch: A
+//     Randomized Correspondence Algorithm for Structural Image Editing",
+//     SIGGRAPH 2009 - the nearest-neighbour field (NNF), random
+//     initialisation, propagation and random search;
+//   - Y. Wexler, E. Shechtman, M. Irani, "Space-Time Completion of Video",
+//     PAMI 2007 - the coarse-to-fine EM: every pixel of the hole is the
+//     weighted vote of the source patches matched to all target patches that
+//     cover it, weights from patch similarity and from the distance to the
+//     hole's border.
+//
+// Sources are only patches that lie wholly in the known region, so no hole
+// pixel (an object, or anything else under the mask) is ever read. The result
+// depends only on the inputs and the seed: the work is split into fixed row
+// bands that never read each other's state during a pass, so the thread count
+// and scheduling do not change a byte.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+
+#include <opencv2/core/mat.hpp>
+
+namespace boxanim {
+
+struct CompletionOptions {
+    int patchSize = 7;            // odd; patch side in pixels at every level
+    std::uint64_t seed = 1;       // random initialisation and search
+    int coarsestSide = 40;        // the pyramid stops when the long side is at most this
+    int searchSide = 1100;        // levels with a longer side only refine the upsampled field locally
+    int coarseEmIterations = 8;   // EM iterations at the coarsest level ...
+    int fineEmIterations = 2;     // ... falling linearly to this at the finest searched level
+    int refineEmIterations = 1;   // EM iterations at levels above searchSide
+    int refineRadius = 4;         // random-search radius at levels above searchSide
+    double borderGamma = 1.3;     // vote confidence gamma^-(distance to the border), Wexler et al.
+    double textureGain = 2.0;     // weight of the texture feature (mean gradient magnitude) in patch distances; 0: colour only
+    double modeBandwidth = 16;    // mean-shift kernel (grey levels) for the vote's mode; <= 0: weighted mean
+    // Holes whose every pixel is within this distance of a known pixel (thin
+    // slivers, a few pixels) are filled by Telea diffusion instead.
+    double diffusionMaxDistance = 2.0;
+    const std::atomic<bool>* cancel = nullptr;  // checked between passes; a cancelled call returns an empty Mat
+};
+
+// image: CV_8UC3; hole: CV_8UC1 of the same size, non-zero where unknown.
+// Returns a copy of the image whose hole pixels are completed; every pixel
+// outside the hole is the input's own. Without any usable source patch (the
+// hole covers nearly everything) it falls back to Telea diffusion.
+cv::Mat completeHole(const cv::Mat& image, const cv::Mat& hole, const CompletionOptions& options = {});
+
+}  // namespace boxanim

@@ -1,0 +1,338 @@
+#include "core/render/fill_bench.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <iomanip>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+#include <opencv2/core/utility.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include "core/render/completion.h"
+
+namespace boxanim {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double msSince(Clock::time_point t) {
+    return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
+}
+
+double median(std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    return v.empty() ? 0.0 : v[v.size() / 2];
+}
+
+std::string findPhoto(const std::vector<std::string>& dirs, const std::string& file) {
+    for (const std::string& d : dirs) {
+        const fs::path p = fs::path(d) / file;
+        if (fs::exists(p)) return p.string();
+    }
+    std::string where;
+    for (const std::string& d : dirs) where += " " + d;
+    throw std::runtime_error("fill benchmark: photo " + file + " not found in" + where +
+                             " (install opencv-doc and python3-skimage: scripts/install-deps.sh)");
+}
+
+cv::Mat readColour(const std::string& path) {
+    cv::Mat m = cv::imread(path, cv::IMREAD_COLOR);
+    if (m.empty()) throw std::runtime_error("fill benchmark: cannot read " + path);
+    return m;
+}
+
+// An object's exact alpha (CV_32FC1, values 0..1), cropped to its bounds.
+// "dark:<file>": a dark silhouette on white (alpha = 1 - grey / 255);
+// "alpha:<file>": the PNG's own alpha channel; "star": a five-pointed star.
+cv::Mat silhouette(const std::vector<std::string>& dirs, const std::string& spec) {
+    cv::Mat alpha;
+    if (spec == "star") {
+        const int S = 400, shift = 4;
+        alpha = cv::Mat::zeros(S, S, CV_8UC1);
+        std::vector<cv::Point> pts;
+        for (int i = 0; i < 10; ++i) {
+            const double a = -CV_PI / 2 + i * CV_PI / 5, rad = (i % 2 ? 0.42 : 1.0) * S / 2 * 0.98;
+            pts.emplace_back(cvRound((S / 2 + rad * std::cos(a)) * (1 << shift)),
+                             cvRound((S / 2 + rad * std::sin(a)) * (1 << shift)));
+        }
+        cv::fillPoly(alpha, std::vector<std::vector<cv::Point>>{pts}, cv::Scalar(255), cv::LINE_AA, shift);
+    } else if (spec.rfind("dark:", 0) == 0) {
+        cv::Mat grey = cv::imread(findPhoto(dirs, spec.substr(5)), cv::IMREAD_GRAYSCALE);
+        if (grey.empty()) throw std::runtime_error("fill benchmark: cannot read " + spec);
+        alpha = 255 - grey;
+    } else if (spec.rfind("alpha:", 0) == 0) {
+        cv::Mat rgba = cv::imread(findPhoto(dirs, spec.substr(6)), cv::IMREAD_UNCHANGED);
+        if (rgba.empty() || rgba.channels() != 4) throw std::runtime_error("fill benchmark: no alpha in " + spec);
+        cv::extractChannel(rgba, alpha, 3);
+    } else {
+        throw std::invalid_argument("fill benchmark: unknown silhouette " + spec);
+    }
+    // Faint values (JPEG-like noise in the white) are not part of the object.
+    alpha.setTo(0, alpha < 8);
+    const cv::Rect bounds = cv::boundingRect(alpha);
+    cv::Mat f;
+    alpha(bounds).convertTo(f, CV_32FC1, 1.0 / 255);
+    return f;
+}
+
+struct SceneSpec {
+    const char* name;
+    const char* content;
+    const char* photo;
+    const char* object;
+    double cx, cy, height;  // object centre and height, relative to the photo
+};
+
+// Object placements were chosen by looking at each photo: the object covers
+// the content the scene is named for.
+const SceneSpec kScenes[] = {
+    {"clutter", "shelves, boxes, tools (clutter)", "motorcycle_left.png", "dark:horse.png", 0.80, 0.33, 0.50},
+    {"wood", "wood grain of a table", "coffee.png", "dark:templ.png", 0.14, 0.52, 0.48},
+    {"table", "fine grain of a desk", "stuff.jpg", "alpha:opencv-logo.png", 0.33, 0.62, 0.42},
+    {"sky", "sky, clouds, birds", "home.jpg", "star", 0.22, 0.30, 0.42},
+    {"gradient", "night-sky gradient", "rocket.jpg", "star", 0.70, 0.30, 0.40},
+    {"edges", "facade: straight window edges", "building.jpg", "dark:horse.png", 0.56, 0.42, 0.42},
+    {"bricks", "brick wall, window edges", "leuvenA.jpg", "dark:templ.png", 0.20, 0.42, 0.40},
+    {"board", "circuit board (dense clutter)", "board.jpg", "alpha:opencv-logo.png", 0.52, 0.50, 0.40},
+};
+
+// A procedural photo-like image: multi-octave value noise, a grating and a
+// few hard edges, deterministic for a seed.
+cv::Mat proceduralImage(cv::Size size, int seed) {
+    cv::RNG rng(static_cast<std::uint64_t>(seed));
+    cv::Mat acc(size, CV_32FC3, cv::Scalar::all(0));
+    for (int o = 0; o < 6; ++o) {
+        const int cells = 4 << o;
+        cv::Mat n(std::max(2, cells * size.height / size.width), cells, CV_32FC3);
+        rng.fill(n, cv::RNG::UNIFORM, cv::Scalar::all(-1), cv::Scalar::all(1));
+        cv::Mat up;
+        cv::resize(n, up, size, 0, 0, cv::INTER_CUBIC);
+        acc += up * (60.0 / (1 << o) + 6.0);
+    }
+    cv::Mat img;
+    acc.convertTo(img, CV_8UC3, 1.0, 128.0);
+    for (int y = 0; y < size.height; ++y)
+        for (int x = 0; x < size.width; ++x) {
+            cv::Vec3b& p = img.at<cv::Vec3b>(y, x);
+            p[1] = cv::saturate_cast<uchar>(p[1] + 25 * std::sin(0.09 * x + 0.04 * y));
+        }
+    for (int k = 0; k < 6; ++k) {
+        const cv::Point a(rng.uniform(0, size.width), rng.uniform(0, size.height));
+        const cv::Point b(rng.uniform(0, size.width), rng.uniform(0, size.height));
+        cv::line(img, a, b, cv::Scalar(rng.uniform(0, 255), rng.uniform(0, 255), rng.uniform(0, 255)),
+                 std::max(2, size.width / 200), cv::LINE_AA);
+    }
+    return img;
+}
+
+cv::Mat greyLaplacian(const cv::Mat& bgr) {
+    cv::Mat grey, lap;
+    cv::cvtColor(bgr, grey, cv::COLOR_BGR2GRAY);
+    cv::Laplacian(grey, lap, CV_32F, 1);
+    return cv::abs(lap);
+}
+
+// A crop around the hole (with margin) at a fixed height, for the strip.
+cv::Mat stripTile(const cv::Mat& img, const cv::Rect& crop, int height) {
+    cv::Mat t;
+    const double s = static_cast<double>(height) / crop.height;
+    cv::resize(img(crop), t, cv::Size(std::max(1, cvRound(crop.width * s)), height), 0, 0, cv::INTER_AREA);
+    return t;
+}
+
+}  // namespace
+
+FillScore scoreFill(const cv::Mat& plate, const cv::Mat& truth, const cv::Mat& hole) {
+    FillScore s;
+    double se = 0;
+    std::size_t n = 0;
+    const cv::Mat lf = greyLaplacian(plate), lt = greyLaplacian(truth);
+    double df = 0, dt = 0;
+    for (int y = 0; y < hole.rows; ++y) {
+        const uchar* h = hole.ptr<uchar>(y);
+        const cv::Vec3b* a = plate.ptr<cv::Vec3b>(y);
+        const cv::Vec3b* b = truth.ptr<cv::Vec3b>(y);
+        for (int x = 0; x < hole.cols; ++x) {
+            if (!h[x]) continue;
+            for (int c = 0; c < 3; ++c) {
+                const double d = static_cast<double>(a[x][c]) - b[x][c];
+                se += d * d;
+            }
+            n += 3;
+            df += lf.at<float>(y, x);
+            dt += lt.at<float>(y, x);
+        }
+    }
+    const double mse = n ? se / static_cast<double>(n) : 0.0;
+    s.psnr = mse > 0 ? 10.0 * std::log10(255.0 * 255.0 / mse) : 99.0;
+    s.detailRatio = dt > 0 ? df / dt : 0.0;
+    return s;
+}
+
+std::vector<FillScene> fillScenes(const std::vector<std::string>& photoDirsIn) {
+    const std::vector<std::string> dirs =
+        photoDirsIn.empty() ? std::vector<std::string>{"/usr/share/doc/opencv-doc/examples/data",
+                                                       "/usr/lib/python3/dist-packages/skimage/data"}
+                            : photoDirsIn;
+    const cv::Mat objectTexture = readColour(findPhoto(dirs, "chicky_512.png"));
+    std::vector<FillScene> out;
+    for (const SceneSpec& spec : kScenes) {
+        FillScene s;
+        s.name = spec.name;
+        s.content = spec.content;
+        s.photo = spec.photo;
+        s.truth = readColour(findPhoto(dirs, spec.photo));
+        const cv::Size size = s.truth.size();
+        const cv::Mat shape = silhouette(dirs, spec.object);
+        const int h = std::max(8, cvRound(spec.height * size.height));
+        const int w = std::max(8, cvRound(h * static_cast<double>(shape.cols) / shape.rows));
+        cv::Mat a;
+        cv::resize(shape, a, cv::Size(w, h), 0, 0, cv::INTER_AREA);
+        const int x0 = cvRound(spec.cx * size.width - w / 2.0), y0 = cvRound(spec.cy * size.height - h / 2.0);
+        const cv::Rect box = cv::Rect(x0, y0, w, h) & cv::Rect(cv::Point(), size);
+        s.matte = cv::Mat::zeros(size, CV_32FC1);
+        a(cv::Rect(box.x - x0, box.y - y0, box.width, box.height)).copyTo(s.matte(box));
+        // The object: the dog photo stretched over the box, composited with the exact alpha.
+        cv::Mat tex;
+        cv::resize(objectTexture, tex, box.size(), 0, 0, cv::INTER_AREA);
+        s.image = s.truth.clone();
+        for (int y = 0; y < box.height; ++y)
+            for (int x = 0; x < box.width; ++x) {
+                const float al = s.matte.at<float>(box.y + y, box.x + x);
+                cv::Vec3b& p = s.image.at<cv::Vec3b>(box.y + y, box.x + x);
+                const cv::Vec3b& o = tex.at<cv::Vec3b>(y, x);
+                for (int c = 0; c < 3; ++c) p[c] = cv::saturate_cast<uchar>(al * o[c] + (1 - al) * p[c]);
+            }
+        out.push_back(std::move(s));
+    }
+    return out;
+}
+
+std::string fillQualityBenchmark(const std::string& outDir, int repeats) {
+    const std::vector<FillScene> scenes = fillScenes();
+    if (!outDir.empty()) fs::create_directories(outDir);
+    std::ostringstream os;
+    os.setf(std::ios::fixed);
+    os.precision(2);
+    os << "| scene | covers | photo | size | hole | Telea PSNR | fill PSNR | Telea detail | fill detail | Telea ms "
+          "| fill ms |\n|---|---|---|---|---|---|---|---|---|---|---|\n";
+    double sumDetail[2] = {0, 0}, sumPsnr[2] = {0, 0}, worstGap = 1e9;
+    std::vector<std::vector<cv::Mat>> strip;
+    const int tileH = 150;
+    for (const FillScene& s : scenes) {
+        const cv::Mat hole = plateHole(s.image.size(), {s.matte});
+        FillScore score[2];
+        cv::Mat plates[2];
+        for (int m = 0; m < 2; ++m) {
+            PlateOptions po;
+            po.method = m == 0 ? PlateMethod::Diffusion : PlateMethod::Completion;
+            std::vector<double> times;
+            for (int k = 0; k < std::max(1, repeats); ++k) {
+                const auto t = Clock::now();
+                plates[m] = computeCleanPlate(s.image, {s.matte}, po);
+                times.push_back(msSince(t));
+            }
+            score[m] = scoreFill(plates[m], s.truth, hole);
+            score[m].ms = median(times);
+            sumDetail[m] += score[m].detailRatio;
+            sumPsnr[m] += score[m].psnr;
+        }
+        worstGap = std::min(worstGap, score[1].psnr - score[0].psnr);
+        const double share = static_cast<double>(cv::countNonZero(hole)) / hole.total();
+        os << "| " << s.name << " | " << s.content << " | " << s.photo << " | " << s.truth.cols << "x"
+           << s.truth.rows << " | " << 100 * share << "% | " << score[0].psnr << " | " << score[1].psnr << " | "
+           << score[0].detailRatio << " | " << score[1].detailRatio << " | " << score[0].ms << " | "
+           << score[1].ms << " |\n";
+        if (!outDir.empty()) {
+            const fs::path d(outDir);
+            cv::Mat outlined = s.image.clone();
+            std::vector<std::vector<cv::Point>> contours;
+            cv::findContours(hole.clone(), contours, cv::RETR_EXTERNAL, cv::CHAIN_APPROX_SIMPLE);
+            cv::drawContours(outlined, contours, -1, cv::Scalar(0, 255, 255), std::max(1, s.image.cols / 300),
+                             cv::LINE_AA);
+            cv::imwrite((d / (s.name + "-input.png")).string(), outlined);
+            cv::imwrite((d / (s.name + "-telea.png")).string(), plates[0]);
+            cv::imwrite((d / (s.name + "-fill.png")).string(), plates[1]);
+            cv::imwrite((d / (s.name + "-truth.png")).string(), s.truth);
+            const cv::Rect hb = cv::boundingRect(hole);
+            const int margin = std::max(hb.width, hb.height) / 6;
+            const cv::Rect crop =
+                cv::Rect(hb.x - margin, hb.y - margin, hb.width + 2 * margin, hb.height + 2 * margin) &
+                cv::Rect(cv::Point(), s.image.size());
+            strip.push_back({stripTile(outlined, crop, tileH), stripTile(plates[0], crop, tileH),
+                             stripTile(plates[1], crop, tileH), stripTile(s.truth, crop, tileH)});
+        }
+    }
+    const double n = static_cast<double>(scenes.size());
+    os << "| **mean** | | | | | " << sumPsnr[0] / n << " | " << sumPsnr[1] / n << " | " << sumDetail[0] / n
+       << " | " << sumDetail[1] / n << " | | |\n";
+    os << "\nworst PSNR gap (fill - Telea) over the scenes: " << worstGap << " dB; " << cv::getNumThreads()
+       << " OpenCV threads, " << std::thread::hardware_concurrency() << " hardware threads\n";
+    if (!outDir.empty() && !strip.empty()) {
+        // Columns: scenes; rows: input with the hole outlined, Telea, fill, truth.
+        std::vector<cv::Mat> rows(4);
+        for (int r = 0; r < 4; ++r) {
+            std::vector<cv::Mat> tiles;
+            for (const auto& col : strip) {
+                tiles.push_back(col[r]);
+                tiles.push_back(cv::Mat(tileH, 4, CV_8UC3, cv::Scalar::all(255)));
+            }
+            cv::hconcat(tiles, rows[r]);
+        }
+        std::vector<cv::Mat> withGaps;
+        for (int r = 0; r < 4; ++r) {
+            withGaps.push_back(rows[r]);
+            if (r < 3) withGaps.push_back(cv::Mat(4, rows[r].cols, CV_8UC3, cv::Scalar::all(255)));
+        }
+        cv::Mat all;
+        cv::vconcat(withGaps, all);
+        cv::imwrite((fs::path(outDir) / "fill-strip.png").string(), all);
+    }
+    return os.str();
+}
+
+std::string fillSpeedBenchmark(const std::vector<double>& megapixels, const std::vector<double>& holeShares,
+                               int repeats) {
+    std::ostringstream os;
+    os.setf(std::ios::fixed);
+    os.precision(0);
+    os << "fill (completeHole) wall ms, median of " << repeats << "; procedural 4:3 images, elliptical hole; "
+       << cv::getNumThreads() << " OpenCV threads, " << std::thread::hardware_concurrency()
+       << " hardware threads\n\n| size |";
+    for (double s : holeShares) os << " hole " << cvRound(100 * s) << "% |";
+    os << "\n|---|";
+    for (std::size_t i = 0; i < holeShares.size(); ++i) os << "---|";
+    os << "\n";
+    for (double mp : megapixels) {
+        const int W = static_cast<int>(std::lround(std::sqrt(mp * 1e6 * 4.0 / 3.0)));
+        const int H = static_cast<int>(std::lround(W * 0.75));
+        const cv::Mat img = proceduralImage(cv::Size(W, H), 7);
+        os << "| " << W << "x" << H << " (" << std::setprecision(2) << W * H / 1e6 << " MP) |" << std::setprecision(0);
+        for (double share : holeShares) {
+            const double b = std::sqrt(share * W * H / (1.3 * CV_PI));
+            cv::Mat hole = cv::Mat::zeros(H, W, CV_8UC1);
+            cv::ellipse(hole, cv::Point(W * 9 / 20, H / 2), cv::Size(cvRound(1.3 * b), cvRound(b)), 0, 0, 360,
+                        cv::Scalar(255), cv::FILLED);
+            std::vector<double> times;
+            for (int k = 0; k < std::max(1, repeats); ++k) {
+                const auto t = Clock::now();
+                const cv::Mat out = completeHole(img, hole);
+                times.push_back(msSince(t));
+            }
+            os << " " << median(times) << " |";
+        }
+        os << "\n";
+    }
+    return os.str();
+}
+
+}  // namespace boxanim
