@@ -564,7 +564,8 @@ bool runPyramid(std::vector<Level>& levels, const CompletionOptions& o, int dynP
 
     for (int l = coarsest; l >= 0; --l) {
         Level& L = levels[l];
-        const float bandwidth = static_cast<float>(o.modeBandwidth);
+        // The mode (sharp) at the finest levels, the mean (stable) below them.
+        const float bandwidth = l < o.modeLevels ? static_cast<float>(o.modeBandwidth) : 0.f;
         if (l == coarsest) {
             randomField(L, o.seed, l);
             onionFill(L, r, 40'000'000);

@@ -36,6 +36,7 @@ struct CompletionOptions {
     double borderGamma = 1.3;     // vote confidence gamma^-(distance to the border), Wexler et al.
     double textureGain = 2.0;     // weight of the texture feature (mean gradient magnitude) in patch distances; 0: colour only
     double modeBandwidth = 16;    // mean-shift kernel (grey levels) for the vote's mode; <= 0: weighted mean
+    int modeLevels = 1;           // the mode is used at this many of the finest levels, the mean below
     // Holes whose every pixel is within this distance of a known pixel (thin
     // slivers, a few pixels) are filled by Telea diffusion instead.
     double diffusionMaxDistance = 2.0;
