@@ -97,6 +97,10 @@ GenerationPanel::GenerationPanel(Document* doc, GenerationController* controller
     stage_ = new QLabel(this);
     stage_->setWordWrap(true);
     stage_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    stage_->setAlignment(Qt::AlignLeft | Qt::AlignTop);
+    // Room for three lines whatever it says, so nothing below or above moves
+    // between idle, running and done.
+    stage_->setMinimumHeight(3 * stage_->fontMetrics().lineSpacing() + 2);
 
     play_ = new QPushButton(tr("Play"), this);
     play_->setToolTip(tr("Play or pause the clip (Space)"));
@@ -217,7 +221,22 @@ void GenerationPanel::syncFromProject() {
     for (QWidget* w :
          std::initializer_list<QWidget*>{engine_, seed_, randomSeed_, steps_, variety_, device_})
         w->setEnabled(has);
-    generate_->setEnabled(has && !doc_->imageMissing());
+    const bool objects = !doc_->project().objects.empty();
+    generate_->setEnabled(has && !doc_->imageMissing() && objects);
+    generate_->setToolTip(has && !objects ? noObjectsText()
+                                          : tr("Generate the clip (Ctrl+Return); previews "
+                                               "stream into the canvas"));
+    // Say it where the button is, not only in the status bar.
+    if (!controller_->isRunning() && !player_->hasClip()) {
+        if (has && !objects)
+            stage_->setText(noObjectsText());
+        else if (stage_->text() == noObjectsText())
+            stage_->clear();
+    }
+}
+
+QString GenerationPanel::noObjectsText() const {
+    return tr("Draw a box around an object first (Hard Box tool, B): there is nothing to animate.");
 }
 
 void GenerationPanel::pushSettings(const GenerationSettings& s, int control, const QString& text) {
@@ -262,13 +281,15 @@ quint64 GenerationPanel::generate() {
         return 0;
     }
     if (doc_->project().objects.empty()) {
-        emit statusMessage(tr("Draw a box around an object first: there is nothing to animate."));
+        stage_->setText(noObjectsText());
+        emit statusMessage(noObjectsText());
         return 0;
     }
     GenerationRequest r = snapshotRequest();
     r.previewLongSide = 320;
     stageText_ = tr("starting");
     progress_->setValue(0);
+    stage_->setText(tr("Starting…"));  // the last run's line is old news
     clock_.start();
     const QString key = clipDependencyKey(r.project, doc_->image());
     const quint64 id = controller_->start(std::move(r));

@@ -67,6 +67,7 @@ private:
     void updateRunning(bool running);
     void updateElapsed();
     void showClipState();
+    QString noObjectsText() const;
 
     Document* doc_;
     GenerationController* controller_;

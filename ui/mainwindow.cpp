@@ -424,9 +424,10 @@ void MainWindow::createGeneration() {
     genDock_->setWidget(genPanel_);
     genDock_->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable |
                           QDockWidget::DockWidgetClosable);
-    addDockWidget(Qt::RightDockWidgetArea, genDock_);
-    splitDockWidget(objectsDock_, genDock_, Qt::Vertical);
-    resizeDocks({objectsDock_, genDock_, inspectorDock_}, {130, 300, 340}, Qt::Vertical);
+    // On the left, above the timeline: the right column then has room for the
+    // whole inspector at 1280 x 800 (photos are height-bound on the canvas).
+    addDockWidget(Qt::LeftDockWidgetArea, genDock_);
+    resizeDocks({genDock_}, {280}, Qt::Horizontal);
     viewMenu_->addAction(genDock_->toggleViewAction());
 
     auto make = [this](const QString& text, const QKeySequence& key, const QString& tip) {
