@@ -41,6 +41,8 @@
 #include "ui/style.h"
 #include "ui/timeline.h"
 #ifdef BOXANIM_HAVE_GENERATION
+#include "ui/clip_cache.h"
+#include "ui/clip_key.h"
 #include "ui/export_dialog.h"
 #include "ui/generation_controller.h"
 #include "ui/generation_panel.h"
@@ -418,6 +420,16 @@ void MainWindow::addPanel(QDockWidget* dock, Qt::DockWidgetArea area) {
 void MainWindow::createGeneration() {
     gen_ = new GenerationController(this);
     player_ = new Player(doc_, canvas_, this);
+    clipCache_ = new ClipCache(options_.clipCacheDir, this);
+    connect(clipCache_, &ClipCache::clipFound, this,
+            [this](const QString& id, const QString& key, ClipFrames frames, int fps) {
+                // Still the same project in the same state, and no newer clip.
+                if (doc_->isEmpty() || toQString(doc_->project().id) != id || player_->hasClip() ||
+                    gen_->isRunning() || clipDependencyKey(doc_->project(), doc_->image()) != key)
+                    return;
+                player_->setClip(std::move(frames), fps, key);
+                showStatus(tr("Reused the clip generated earlier for this project (Export is ready; C shows it)."));
+            });
     genPanel_ = new GenerationPanel(doc_, gen_, player_, this);
     genDock_ = new QDockWidget(tr("Generate"), this);
     genDock_->setObjectName(QStringLiteral("generateDock"));
@@ -489,6 +501,9 @@ void MainWindow::onGenerationEnded() {
     const GenerationOutcome& o = gen_->outcome();
     switch (o.state) {
         case JobState::Finished: {
+            if (player_->hasClip() && !player_->clipKey().isEmpty())  // kept with the project
+                clipCache_->store(toQString(doc_->project().id), player_->clipKey(), player_->clip(),
+                                  player_->clipFps());
             QString text = tr("Generated %1 frames in %2 s with %3.")
                                .arg(o.frames ? int(o.frames->size()) : 0)
                                .arg(QString::number(o.elapsedMs / 1000.0, 'f', 1), o.engine);
@@ -513,6 +528,11 @@ void MainWindow::onGenerationEnded() {
     }
 }
 
+void MainWindow::findCachedClip() {
+    if (doc_->isEmpty() || doc_->imageMissing()) return;
+    clipCache_->find(toQString(doc_->project().id), clipDependencyKey(doc_->project(), doc_->image()));
+}
+
 ExportDialog* MainWindow::createExportDialog() {
     if (!player_->hasClip()) return nullptr;
     QString base = QFileInfo(doc_->filePath().isEmpty() ? doc_->imagePath() : doc_->filePath()).completeBaseName();
@@ -531,6 +551,7 @@ void MainWindow::exportClip() {
     dlg->exec();
 }
 #else
+void MainWindow::findCachedClip() {}
 void MainWindow::createGeneration() {}
 void MainWindow::onGenerationEnded() {}
 ExportDialog* MainWindow::createExportDialog() { return nullptr; }
@@ -714,6 +735,7 @@ bool MainWindow::openProject(const QString& path) {
     }
     canvas_->setTool(Canvas::Tool::Select);
     if (!p.objects.empty()) doc_->setSelectedObjectId(toQString(p.objects.front().id));
+    findCachedClip();
     addRecent(abs);
     if (auto entry = autosave_.entryFor(p.id); entry && entry->newerThanSaved())
         offerRecoveryFor(*entry, abs);

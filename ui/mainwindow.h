@@ -30,11 +30,13 @@ class GenerationPanel;
 class Player;
 class ExportDialog;
 class ProjectBar;
+class ClipCache;
 
 struct MainWindowOptions {
     bool persistentSettings = true;  // restore/save geometry, layout and recent files
     bool autosave = true;            // run the autosave timer
     QString autosaveDir;             // empty: the user's app-data folder
+    QString clipCacheDir;            // empty: the user's cache folder (clips/)
 };
 
 class MainWindow : public QMainWindow {
@@ -68,6 +70,8 @@ public:
     // The export dialog for the current clip (null without one); exportClip() runs it.
     ExportDialog* createExportDialog();
     const Autosave& autosave() const { return autosave_; }
+    // The last clip of each project, reused on reopen (null without generation).
+    ClipCache* clipCache() const { return clipCache_; }
     QStringList recentFiles() const { return recent_; }
 
     void setPrompts(std::unique_ptr<Prompts> prompts);
@@ -148,6 +152,8 @@ private:
     GenerationController* gen_ = nullptr;
     GenerationPanel* genPanel_ = nullptr;
     Player* player_ = nullptr;
+    ClipCache* clipCache_ = nullptr;
+    void findCachedClip();
     QDockWidget* genDock_ = nullptr;
     QAction *generateAct_ = nullptr, *cancelAct_ = nullptr, *playAct_ = nullptr, *clipAct_ = nullptr;
     QActionGroup* toolGroup_;

@@ -91,6 +91,7 @@ struct Harness {
         o.persistentSettings = false;
         o.autosave = autosaveTimer;
         o.autosaveDir = autosaveDir;
+        o.clipCacheDir = autosaveDir + QStringLiteral("/clips");
         window = std::make_unique<MainWindow>(o);
         window->setPrompts(std::make_unique<ScriptedPrompts>(prompts));
         window->resize(1280, 800);
