@@ -681,6 +681,39 @@ bool MainWindow::newFromImage(const QString& path) {
     return true;
 }
 
+// Empty when `chosen` is the project's own image (same sha256, or none
+// stored); else what re-linking it changes, in words.
+QString MainWindow::relinkDifference(const Project& p, const QString& chosen, const QSize& size) const {
+    if (p.reference.sha256.empty()) return {};
+    std::string sha;
+    try {
+        sha = sha256File(toStd(chosen));
+    } catch (const std::exception&) {
+    }
+    if (sha == p.reference.sha256) return {};
+    QStringList lines;
+    lines << tr("Its checksum (sha256) differs from the one the project stored: it is another "
+                "picture, or an edited or re-saved copy.");
+    const double was = double(p.output.width) / std::max(1, p.output.height);
+    const double now = double(size.width()) / std::max(1, size.height());
+    lines << tr("The project's clip is %1 × %2 (aspect %3); this image is %4 × %5 (aspect %6).")
+                 .arg(p.output.width)
+                 .arg(p.output.height)
+                 .arg(QString::number(was, 'f', 2))
+                 .arg(size.width())
+                 .arg(size.height())
+                 .arg(QString::number(now, 'f', 2));
+    if (std::abs(now / was - 1.0) > 0.01)
+        lines << tr("Boxes are kept as fractions of the image, so on this one they come out %1% %2 "
+                    "relative to their height, and the objects they held may be elsewhere.")
+                     .arg(qRound(std::abs(now / was - 1.0) * 100))
+                     .arg(now > was ? tr("wider") : tr("narrower"));
+    else
+        lines << tr("The aspect is the same: boxes keep their place, but what they hold may differ.");
+    lines << tr("A clip generated before no longer matches.");
+    return lines.join(QLatin1Char('\n'));
+}
+
 bool MainWindow::openProject(const QString& path) {
     Project p;
     try {
@@ -695,7 +728,7 @@ bool MainWindow::openProject(const QString& path) {
     QString err;
     QImage img = QFileInfo::exists(imagePath) ? readImage(imagePath, &err) : QImage();
     bool missing = img.isNull();
-    QString relinked;
+    QString relinked, relinkNote;
     while (missing) {
         const QString chosen = prompts_->askRelink(this, imagePath);
         if (chosen.isEmpty()) break;
@@ -704,6 +737,15 @@ bool MainWindow::openProject(const QString& path) {
             prompts_->showError(this, tr("Cannot open image"),
                                 tr("%1: %2").arg(QDir::toNativeSeparators(chosen), err));
             continue;
+        }
+        // The project knows its image's checksum: say when this is another one.
+        if (const QString why = relinkDifference(p, chosen, img.size()); !why.isEmpty()) {
+            relinkNote = why;
+            if (!prompts_->askRelinkDifferent(this, chosen, why)) {
+                img = QImage();
+                relinkNote.clear();
+                continue;
+            }
         }
         missing = false;
         relinked = QFileInfo(chosen).absoluteFilePath();
@@ -720,7 +762,11 @@ bool MainWindow::openProject(const QString& path) {
         } catch (const std::exception&) {
         }
         doc_->relinkImage(relinked, img, sha);
-        showStatus(tr("Re-linked the image to %1. Save to keep it.").arg(QFileInfo(relinked).fileName()), 0);
+        showStatus(relinkNote.isEmpty()
+                       ? tr("Re-linked the image to %1. Save to keep it.").arg(QFileInfo(relinked).fileName())
+                       : tr("Re-linked to %1, a different image than the project was made with. Save to keep it.")
+                             .arg(QFileInfo(relinked).fileName()),
+                   0);
     } else {
         doc_->reset(p, abs, imagePath, img);
         QString note;

@@ -125,6 +125,7 @@ private:
     bool offerRecoveryFor(const Autosave::Entry& entry, const QString& openedPath);
     void showStatus(const QString& text, int ms = 6000);
     QImage readImage(const QString& path, QString* error) const;
+    QString relinkDifference(const Project& p, const QString& chosen, const QSize& size) const;
 
     MainWindowOptions options_;
     Document* doc_;

@@ -91,6 +91,19 @@ QString Prompts::askRelink(QWidget* parent, const QString& missingPath) {
                                         QFileInfo(missingPath).absolutePath(), imageNameFilter());
 }
 
+bool Prompts::askRelinkDifferent(QWidget* parent, const QString& chosen, const QString& details) {
+    QMessageBox box(QMessageBox::Warning, QObject::tr("A different image"),
+                    QObject::tr("%1 is not the image this project was made with.")
+                        .arg(QFileInfo(chosen).fileName()),
+                    QMessageBox::NoButton, parent);
+    box.setInformativeText(details);
+    QPushButton* use = box.addButton(QObject::tr("Use It Anyway"), QMessageBox::AcceptRole);
+    QPushButton* other = box.addButton(QObject::tr("Choose Another…"), QMessageBox::RejectRole);
+    box.setDefaultButton(other);
+    box.exec();
+    return box.clickedButton() == use;
+}
+
 QString Prompts::openFileName(QWidget* parent, const QString& dir) {
     return QFileDialog::getOpenFileName(
         parent, QObject::tr("Open"), dir,

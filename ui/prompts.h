@@ -23,6 +23,10 @@ public:
     virtual void showError(QWidget* parent, const QString& title, const QString& text);
     // The reference image is missing: returns the new image path, or empty to skip.
     virtual QString askRelink(QWidget* parent, const QString& missingPath);
+    // The image chosen to re-link is not the one the project was made with
+    // (its sha256 differs); `details` says what changes. True uses it anyway,
+    // false goes back to choosing.
+    virtual bool askRelinkDifferent(QWidget* parent, const QString& chosenPath, const QString& details);
     virtual QString openFileName(QWidget* parent, const QString& dir);
     virtual QString imageFileName(QWidget* parent, const QString& dir);
     virtual QString saveFileName(QWidget* parent, const QString& suggested);
@@ -44,6 +48,7 @@ public:
     }
     void showError(QWidget*, const QString& title, const QString& text) override;
     QString askRelink(QWidget*, const QString&) override { return {}; }
+    bool askRelinkDifferent(QWidget*, const QString&, const QString&) override { return false; }
     QString openFileName(QWidget*, const QString&) override { return {}; }
     QString imageFileName(QWidget*, const QString&) override { return {}; }
     QString saveFileName(QWidget*, const QString&) override { return {}; }

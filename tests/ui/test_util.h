@@ -32,6 +32,8 @@ public:
         bool useCutout = false;
         QStringList cutoutAsked;  // the messages the cutout question showed
         FramesChoice frames = FramesChoice::Remove;
+        bool relinkDifferent = true;  // use a re-linked image whose checksum differs
+        QStringList relinkDifferentAsked;  // what that question said
         QStringList framesAsked;  // the losses the lower-frames question listed
     };
     explicit ScriptedPrompts(std::shared_ptr<State> s) : s_(std::move(s)) {}
@@ -56,6 +58,10 @@ public:
     bool askUseCutout(QWidget*, const QString& message) override {
         s_->cutoutAsked << message;
         return s_->useCutout;
+    }
+    bool askRelinkDifferent(QWidget*, const QString&, const QString& details) override {
+        s_->relinkDifferentAsked << details;
+        return s_->relinkDifferent;
     }
     FramesChoice askLowerFrames(QWidget*, int, int, const QStringList& losses) override {
         s_->framesAsked << losses.join(QLatin1Char('\n'));
