@@ -337,12 +337,18 @@ int cmdEval(const std::vector<std::string>& argv) {
         j["name"] = o.name;
         j["hard_frames"] = o.hardFrames;
         j["soft_frames"] = o.softFrames;
+        j["distortion"] = o.distortion >= 0 ? nlohmann::json(o.distortion) : nlohmann::json(nullptr);
+        j["jerk"] = o.jerk;
+        j["tracked"] = nlohmann::json::array();
+        for (const cv::Rect2d& r : o.tracked) j["tracked"].push_back({r.x, r.y, r.width, r.height});
         objs.push_back(j);
     }
     doc["objects"] = objs;
     doc["overall"] = metrics(s.meanIoUHard, s.hasHard, s.containment, s.containmentRate, s.hasSoft,
                              s.centreError, s.identity);
     doc["overall"]["background_change"] = s.backgroundChange;
+    doc["overall"]["distortion"] = s.distortion >= 0 ? nlohmann::json(s.distortion) : nlohmann::json(nullptr);
+    doc["overall"]["jerk"] = s.jerk;
     std::printf("%s\n", doc.dump(2).c_str());
     return kExitOk;
 }

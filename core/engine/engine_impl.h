@@ -50,13 +50,6 @@ public:
     virtual double planWeight() const { return 0.05; }
 };
 
-// A hard box pins its object exactly (Boximator's hard box). A sampled residual
-// flow may still drift or swell the whole object off its box: per model keyframe
-// where object k's kind is hard (kinds[t * slots + k] == TokenKind::Hard), remove the
-// least-squares translation and per-axis scale of its flow over the pixels where
-// it is the visible layer, keeping the non-rigid rest (boxflow_engine.cpp).
-void pinHardBoxes(MotionPlan& plan, const std::vector<int>& kinds, int slots);
-
 std::unique_ptr<Engine> makeCutoutEngine();
 std::unique_ptr<Engine> makeBoxFlowEngine();
 

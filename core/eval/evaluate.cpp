@@ -8,6 +8,7 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 #include <opencv2/tracking.hpp>
+#include <opencv2/video/tracking.hpp>
 #include <opencv2/videoio.hpp>
 
 #include "core/project/tracks.h"
@@ -46,6 +47,80 @@ double ncc(const cv::Mat& frameA, const cv::Rect2d& ra, const cv::Mat& frameB, c
     if (sa[0] < 1e-3 || sb[0] < 1e-3) return sa[0] < 1e-3 && sb[0] < 1e-3 ? 1.0 : 0.0;
     const double cov = cv::mean((a - ma[0]).mul(b - mb[0]))[0];
     return cov / (sa[0] * sb[0]);
+}
+
+cv::Mat grey(const cv::Mat& bgr) {
+    cv::Mat g;
+    cv::cvtColor(bgr, g, cv::COLOR_BGR2GRAY);
+    return g;
+}
+
+// RMS distance of `to` from the least-squares affine image of `from`.
+double affineResidual(const std::vector<cv::Point2f>& from, const std::vector<cv::Point2f>& to) {
+    cv::Matx33d ata = cv::Matx33d::zeros();
+    cv::Matx32d atb = cv::Matx32d::zeros();
+    for (std::size_t i = 0; i < from.size(); ++i) {
+        const cv::Vec3d a(from[i].x, from[i].y, 1.0);
+        ata += a * a.t();
+        for (int r = 0; r < 3; ++r) {
+            atb(r, 0) += a[r] * to[i].x;
+            atb(r, 1) += a[r] * to[i].y;
+        }
+    }
+    cv::Matx32d m;
+    if (!cv::solve(ata, atb, m, cv::DECOMP_SVD)) return 0.0;
+    double sum = 0;
+    for (std::size_t i = 0; i < from.size(); ++i) {
+        const double x = m(0, 0) * from[i].x + m(1, 0) * from[i].y + m(2, 0);
+        const double y = m(0, 1) * from[i].x + m(1, 1) * from[i].y + m(2, 1);
+        sum += (x - to[i].x) * (x - to[i].x) + (y - to[i].y) * (y - to[i].y);
+    }
+    return std::sqrt(sum / from.size());
+}
+
+// Features inside the central 80% of the frame-0 box, tracked from frame 0 to
+// every frame (a point is dropped when the backward track misses it by more
+// than a pixel); per frame the affine residual over the expected box's diagonal.
+double distortionOf(const std::vector<cv::Mat>& greys, const cv::Rect2d& start,
+                    const std::vector<cv::Rect2d>& expected) {
+    constexpr std::size_t kMinPoints = 6;
+    cv::Mat mask = cv::Mat::zeros(greys[0].size(), CV_8UC1);
+    const cv::Rect inner = cv::Rect(cv::Rect2d(start.x + 0.1 * start.width, start.y + 0.1 * start.height,
+                                               0.8 * start.width, 0.8 * start.height)) &
+                           cv::Rect(cv::Point(), greys[0].size());
+    if (inner.area() < 16) return -1;
+    mask(inner).setTo(255);
+    std::vector<cv::Point2f> origin;
+    cv::goodFeaturesToTrack(greys[0], origin, 80, 0.01, 3, mask);
+    if (origin.size() < kMinPoints) return -1;
+    std::vector<cv::Point2f> current = origin;
+    double sum = 0;
+    int counted = 0;
+    for (std::size_t i = 1; i < greys.size(); ++i) {
+        // From frame 0 itself (no drift builds up), starting at the last positions.
+        std::vector<cv::Point2f> next = current, back;
+        std::vector<uchar> ok, okBack;
+        std::vector<float> err;
+        const cv::Size win(21, 21);
+        const cv::TermCriteria stop(cv::TermCriteria::COUNT | cv::TermCriteria::EPS, 30, 0.01);
+        cv::calcOpticalFlowPyrLK(greys[0], greys[i], origin, next, ok, err, win, 3, stop,
+                                 cv::OPTFLOW_USE_INITIAL_FLOW);
+        cv::calcOpticalFlowPyrLK(greys[i], greys[0], next, back, okBack, err, win, 3);
+        std::vector<cv::Point2f> keptOrigin, kept;
+        for (std::size_t j = 0; j < current.size(); ++j)
+            if (ok[j] && okBack[j] && cv::norm(back[j] - origin[j]) <= 1.0) {
+                keptOrigin.push_back(origin[j]);
+                kept.push_back(next[j]);
+            }
+        origin.swap(keptOrigin);
+        current.swap(kept);
+        if (current.size() < kMinPoints) break;
+        const double diag = std::hypot(expected[i].width, expected[i].height);
+        if (diag <= 0) continue;
+        sum += affineResidual(origin, current) / diag;
+        ++counted;
+    }
+    return counted > 0 ? sum / counted : -1;
 }
 
 }  // namespace
@@ -100,6 +175,10 @@ ClipScore evaluateClip(const Project& project, const std::vector<cv::Mat>& frame
             cv::rectangle(background, cv::Rect(r), cv::Scalar(0), cv::FILLED);
         }
 
+    std::vector<cv::Mat> greys;
+    greys.reserve(frames.size());
+    for (const cv::Mat& f : frames) greys.push_back(grey(f));
+
     for (std::size_t k = 0; k < project.objects.size(); ++k) {
         ObjectScore os;
         os.id = project.objects[k].id;
@@ -140,11 +219,26 @@ ClipScore evaluateClip(const Project& project, const std::vector<cv::Mat>& frame
         os.containmentRate = os.softFrames ? double(contHits) / os.softFrames : 0.0;
         os.centreError = centreSum / moving;
         os.identity = N > 1 ? idSum / moving : 1.0;
+        std::vector<cv::Rect2d> expected(N);
+        for (int i = 0; i < N; ++i) expected[i] = toPixels(exact.at(int(k), frameOf(i)).box, size);
+        os.distortion = distortionOf(greys, start, expected);
+        double jerkSum = 0;
+        for (int i = 0; i + 3 < N; ++i) {
+            auto centre = [&](int j) {
+                const cv::Rect2d& r = os.tracked[j];
+                return cv::Point2d(r.x + r.width / 2, r.y + r.height / 2);
+            };
+            jerkSum += cv::norm(centre(i + 3) - 3 * centre(i + 2) + 3 * centre(i + 1) - centre(i)) / diag;
+        }
+        os.jerk = N > 3 ? jerkSum / (N - 3) : 0.0;
         score.objects.push_back(os);
     }
 
-    int nHard = 0, nSoft = 0;
+    int nHard = 0, nSoft = 0, nDistortion = 0;
+    double distortionSum = 0;
     for (const ObjectScore& o : score.objects) {
+        if (o.distortion >= 0) { distortionSum += o.distortion; ++nDistortion; }
+        score.jerk += o.jerk;
         if (o.hardFrames) { score.meanIoUHard += o.meanIoUHard; ++nHard; }
         if (o.softFrames) {
             score.containment += o.containment;
@@ -161,6 +255,8 @@ ClipScore evaluateClip(const Project& project, const std::vector<cv::Mat>& frame
     if (nSoft) { score.containment /= nSoft; score.containmentRate /= nSoft; }
     score.centreError /= nObj;
     score.identity /= nObj;
+    score.jerk /= nObj;
+    score.distortion = nDistortion ? distortionSum / nDistortion : -1;
 
     if (cv::countNonZero(background) > 0 && N > 1) {
         double sum = 0;

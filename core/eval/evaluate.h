@@ -21,6 +21,14 @@ struct ObjectScore {
     double containmentRate = 0;   // share of soft frames with containment >= 0.9
     double centreError = 0;       // mean |tracked - expected centre| / frame diagonal, frames 1..N-1
     double identity = 0;          // mean NCC of the frame-0 crop with the tracked crop
+    // Mean RMS residual of the object's features (tracked by pyramidal
+    // Lucas-Kanade from frame 0) after the best affine map from their frame-0
+    // positions, over the expected box's diagonal: 0 for any rigid or affine
+    // motion, larger for bending, stretching and tearing. -1: too few features.
+    double distortion = -1;
+    // Mean |third difference| of the tracked box centre per clip frame, over
+    // the frame diagonal: how jerky the motion looks.
+    double jerk = 0;
     std::vector<cv::Rect2d> tracked;  // per clip frame, pixels
 };
 
@@ -30,6 +38,8 @@ struct ClipScore {
     std::vector<ObjectScore> objects;
     // Means over objects (each object weighs the same).
     double meanIoUHard = 0, containment = 0, containmentRate = 0, centreError = 0, identity = 0;
+    double distortion = -1;  // mean over objects with a measure (-1: none)
+    double jerk = 0;
     bool hasHard = false, hasSoft = false;
     // Mean absolute change (0..255) from frame 0 outside every box of every frame.
     double backgroundChange = 0;

@@ -37,11 +37,15 @@ MotionPlan buildCutoutPlan(const Tracks& tracks, const std::vector<cv::Mat>& mat
 
     int w = 0, h = 0;
     workingSize(imageSize.width, imageSize.height, std::max(8, options.workingLongSide), &w, &h);
-    const int T = std::max(1, std::min(options.keyframes, tracks.frames));
+    const bool given = !options.keyTimes.empty();
+    const int T = given ? static_cast<int>(options.keyTimes.size())
+                        : std::max(1, std::min(options.keyframes, tracks.frames));
     MotionPlan plan;
     plan.allocate(T, w, h, objects + 1, tracks.frames);
     for (int t = 0; t < T; ++t)
-        plan.keyTimes[t] = T > 1 ? static_cast<double>(t) * (tracks.frames - 1) / (T - 1) : 0.0;
+        plan.keyTimes[t] = given ? options.keyTimes[t]
+                           : T > 1 ? static_cast<double>(t) * (tracks.frames - 1) / (T - 1)
+                                   : 0.0;
     plan.boxes = planBoxes(tracks);
 
     const cv::Size ws(w, h);

@@ -17,6 +17,9 @@ struct CutoutOptions {
     int keyframes = 16;       // T model keyframes, uniformly spaced over the timeline
     int workingLongSide = 64; // working resolution: workingSize(imgW, imgH, this)
     float presence = 1e-3f;   // warped (dilated) matte above this counts as present
+    // Timeline positions of the keyframes (ascending, within the timeline);
+    // empty: `keyframes` uniformly spaced ones.
+    std::vector<double> keyTimes;
 };
 
 // The per-timeline-frame box tracks of a plan: every object's track box at
@@ -27,7 +30,7 @@ std::vector<std::vector<Box>> planBoxes(const Tracks& tracks);
 // mattes: CV_32FC1 frame-0 mattes (any common size; the image's), one per
 // tracked object in project order. Timeline frames and boxes come from tracks.
 // T = min(options.keyframes, tracks.frames) keyframes at
-// keyTimes[t] = t * (frames - 1) / (T - 1). Logits: +1 where the rigidly
+// keyTimes[t] = t * (frames - 1) / (T - 1), unless options.keyTimes gives them. Logits: +1 where the rigidly
 // warped, one-working-pixel-dilated matte is present and no object in front
 // covers it (eroded by one working pixel, so the back layer stays visible right
 // up to the front object's edge), -1 elsewhere; the background is +1 where no

@@ -10,7 +10,6 @@
 #include <opencv2/imgproc.hpp>
 
 #include "core/engine/engine.h"
-#include "core/engine/engine_impl.h"
 
 using namespace boxanim;
 namespace fs = std::filesystem;
@@ -162,47 +161,6 @@ private slots:
         req.image = cv::Mat();
         r = generate(req);
         QCOMPARE(r.state, JobState::Failed);
-    }
-
-    // A hard box pins the object: the drift and swelling of its residual flow go,
-    // its non-rigid wobble stays; soft keyframes and other layers are untouched.
-    void hardKeyframeFlowKeepsOnlyTheNonRigidPart() {
-        MotionPlan plan;
-        plan.allocate(3, 16, 12, 2, 3);
-        auto wobble = [](int y) { return 0.02f * std::sin(float(y)); };
-        for (int t = 0; t < 3; ++t)
-            for (int y = 0; y < 12; ++y)
-                for (int x = 0; x < 16; ++x) {
-                    const bool object = x >= 4 && x < 12 && y >= 2 && y < 10;
-                    plan.logit(t, 0, y, x) = object ? -1.f : 1.f;
-                    plan.logit(t, 1, y, x) = object ? 1.f : -1.f;
-                    plan.flowAt(t, 0, y, x) = 0.1f + 0.01f * x + wobble(y);  // drift + swell + wobble
-                    plan.flowAt(t, 1, y, x) = -0.05f;
-                }
-        const MotionPlan before = plan;
-        const int modelSlots = 4;
-        std::vector<int> kinds(3 * modelSlots, 0);
-        kinds[1 * modelSlots] = 2;  // hard at keyframe 1
-        kinds[2 * modelSlots] = 1;  // soft at keyframe 2
-        pinHardBoxes(plan, kinds, modelSlots);
-        double meanDx = 0, meanDy = 0, n = 0;
-        for (int y = 2; y < 10; ++y)
-            for (int x = 4; x < 12; ++x) {
-                meanDx += plan.flowAt(1, 0, y, x);
-                meanDy += plan.flowAt(1, 1, y, x);
-                n += 1;
-            }
-        QVERIFY(std::abs(meanDx / n) < 1e-6);
-        QVERIFY(std::abs(meanDy / n) < 1e-6);
-        // no scale left along x: the row's flow is the same at both ends
-        QVERIFY(std::abs(plan.flowAt(1, 0, 5, 4) - plan.flowAt(1, 0, 5, 11)) < 1e-6);
-        // the wobble (along y) survives: rows 3 and 4 still differ by it
-        const float kept = plan.flowAt(1, 0, 4, 6) - plan.flowAt(1, 0, 3, 6);
-        QVERIFY(std::abs(kept - (wobble(4) - wobble(3))) < 1e-3);
-        QCOMPARE(plan.flowAt(1, 0, 0, 0), before.flowAt(1, 0, 0, 0));  // background
-        QVERIFY(plan.flow.size() == before.flow.size());
-        for (std::size_t i = 2 * 2 * 12 * 16; i < plan.flow.size(); ++i)
-            QCOMPARE(plan.flow[i], before.flow[i]);  // the soft keyframe
     }
 
     void jobStateNames() {
