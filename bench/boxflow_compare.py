@@ -4,7 +4,7 @@
 Each scene is a real photo (python3-skimage's data, opencv-doc's samples) with
 an object pasted at an exact alpha: a real silhouette or a shape, filled with a
 crop of another real photo. The project keys it with hard boxes at the first
-and last frame and a larger soft box mid-clip, so the truth at the last hard
+and last frame and a motion path (soft boxes) between, so the truth at the last hard
 keyframe is the photo with the object pasted at its last box.
 
 For every scene: `cutout` once and `boxflow` with four seeds, rendered as PNG
@@ -17,6 +17,7 @@ contact sheet per scene (rows: cutout, boxflow seed 1, boxflow seed 2).
 
     /usr/bin/python3 bench/boxflow_compare.py [--cli build/bin/boxanim-cli] [--steps 4]
                                      [--variety 0.5] [--scenes a,b] [--out DIR]
+                                     [--render-cli OTHER_BUILD/bin/boxanim-cli]
 """
 import argparse
 import json
@@ -120,11 +121,11 @@ def make_scene(name, spec, variety):
     io.imsave(os.path.join(d, "truth-last.png"), to8(last), check_contrast=False)
     np.save(os.path.join(d, "alpha-last.npy"), alpha1)
     b0, b1 = box_of(alpha0), box_of(alpha1)
-    # Mid-clip soft box: 1.8x the object, centred between the ends and raised.
-    mw, mh = 1.8 * (b0[2] - b0[0]), 1.8 * (b0[3] - b0[1])
-    mcx, mcy = (b0[0] + b0[2] + b1[0] + b1[2]) / 4, (b0[1] + b0[3] + b1[1] + b1[3]) / 4 - 0.08
-    mid = [mcx - mw / 2, mcy - mh / 2, mcx + mw / 2, mcy + mh / 2]
-    mid = [min(max(v, 0.0), 1.0) for v in mid]
+    # A motion path from start to end through a raised midpoint: its frames
+    # are soft boxes (relaxed by variety), the object's size stays its own.
+    c0 = [(b0[0] + b0[2]) / 2, (b0[1] + b0[3]) / 2]
+    c1 = [(b1[0] + b1[2]) / 2, (b1[1] + b1[3]) / 2]
+    mid = [(c0[0] + c1[0]) / 2, (c0[1] + c1[1]) / 2 - 0.12]
     project = {
         "format": "boxanim-project", "version": 1, "id": f"bench-{name}",
         "reference": {"path": "photo.png", "sha256": ""},
@@ -132,8 +133,8 @@ def make_scene(name, spec, variety):
         "output": {"width": w, "height": h},
         "objects": [{"id": "obj", "name": shape, "color": "#e6194b", "keyframes": [
             {"frame": 0, "box": b0, "kind": "hard"},
-            {"frame": FRAMES // 2, "box": mid, "kind": "soft", "easing": "ease-in-out"},
-            {"frame": FRAMES - 1, "box": b1, "kind": "hard", "easing": "ease-in-out"}]}],
+            {"frame": FRAMES - 1, "box": b1, "kind": "hard", "easing": "ease-in-out"}],
+            "path": {"points": [c0, mid, c1], "from": 0, "to": FRAMES - 1}}],
         "generation": {"engine": "boxflow", "model": "boxflow-s", "seed": 1, "steps": 4,
                        "variety": variety},
     }
@@ -148,6 +149,13 @@ def run(cmd):
     if r.returncode != 0:
         sys.exit(f"failed: {' '.join(cmd)}\n{r.stderr.strip()}")
     return r.stdout
+
+
+def soft_box(info, frame):
+    """(width, height) in pixels of the soft box at `frame` from `boxanim-cli info`."""
+    b = info["objects"][0]["track"][frame]["box"]
+    W, H = info["output"]["width"], info["output"]["height"]
+    return (b[2] - b[0]) * W, (b[3] - b[1]) * H
 
 
 def frames_of(folder):
@@ -178,6 +186,7 @@ def main():
     ap.add_argument("--variety", type=float, default=0.5)
     ap.add_argument("--scenes", default=",".join(SCENES))
     ap.add_argument("--out", default=OUT)
+    ap.add_argument("--render-cli", help="another build's boxanim-cli to render with (eval stays --cli)")
     args = ap.parse_args()
     global OUT
     OUT = args.out
@@ -196,7 +205,7 @@ def main():
                 if os.path.isdir(out):
                     for f in frames_of(out):
                         os.remove(f)
-                cmd = [args.cli, "render", project, "-o", out, "--engine", eng]
+                cmd = [args.render_cli or args.cli, "render", project, "-o", out, "--engine", eng]
                 if seed:
                     cmd += ["--seed", str(seed), "--steps", str(args.steps)]
                 run(cmd)
@@ -213,16 +222,13 @@ def main():
             # Spread of tracked centres across seeds over the soft frames (the
             # middle half of the clip), as a share of the soft box's size.
             if len(per) > 1:
-                with open(project) as f:
-                    p = json.load(f)
-                mid = p["objects"][0]["keyframes"][1]["box"]
-                W, H = p["output"]["width"], p["output"]["height"]
-                sw, sh = (mid[2] - mid[0]) * W, (mid[3] - mid[1]) * H
+                soft = json.loads(run([args.cli, "info", project]))
                 spreads = []
                 for i in range(FRAMES // 4, 3 * FRAMES // 4):
+                    sb = soft_box(soft, i)
                     cs = np.array([[t["tracked"][i][0] + t["tracked"][i][2] / 2,
                                     t["tracked"][i][1] + t["tracked"][i][3] / 2] for t in per])
-                    spreads.append(np.hypot(cs[:, 0].std() / sw, cs[:, 1].std() / sh))
+                    spreads.append(np.hypot(cs[:, 0].std() / sb[0], cs[:, 1].std() / sb[1]))
                 agg["soft_spread"] = float(np.mean(spreads))
             else:
                 agg["soft_spread"] = 0.0
