@@ -180,6 +180,7 @@ def contact_sheet(name, rows):
 
 
 def main():
+    global OUT
     ap = argparse.ArgumentParser()
     ap.add_argument("--cli", default="build/bin/boxanim-cli")
     ap.add_argument("--steps", type=int, default=4)
@@ -188,7 +189,6 @@ def main():
     ap.add_argument("--out", default=OUT)
     ap.add_argument("--render-cli", help="another build's boxanim-cli to render with (eval stays --cli)")
     args = ap.parse_args()
-    global OUT
     OUT = args.out
     summary = {}
     for name in args.scenes.split(","):
