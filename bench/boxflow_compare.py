@@ -187,12 +187,14 @@ def main():
     ap.add_argument("--variety", type=float, default=0.5)
     ap.add_argument("--scenes", default=",".join(SCENES))
     ap.add_argument("--out", default=OUT)
+    ap.add_argument("--eval-only", action="store_true", help="score the frames already rendered")
     ap.add_argument("--render-cli", help="another build's boxanim-cli to render with (eval stays --cli)")
     args = ap.parse_args()
     OUT = args.out
     summary = {}
     for name in args.scenes.split(","):
-        project = make_scene(name, SCENES[name], args.variety)
+        project = (os.path.join(OUT, name, "scene.boxanim") if args.eval_only
+                   else make_scene(name, SCENES[name], args.variety))
         d = os.path.dirname(project)
         truth = io.imread(os.path.join(d, "truth-last.png"))[..., :3]
         mask = np.load(os.path.join(d, "alpha-last.npy")) > 0.5
@@ -202,13 +204,16 @@ def main():
             per = []
             for eng, seed in configs:
                 out = os.path.join(d, f"{eng}-{seed}" if seed else eng)
-                if os.path.isdir(out):
+                if args.eval_only:
+                    pass
+                elif os.path.isdir(out):
                     for f in frames_of(out):
                         os.remove(f)
                 cmd = [args.render_cli or args.cli, "render", project, "-o", out, "--engine", eng]
                 if seed:
                     cmd += ["--seed", str(seed), "--steps", str(args.steps)]
-                run(cmd)
+                if not args.eval_only:
+                    run(cmd)
                 ev = json.loads(run([args.cli, "eval", project, out]))
                 last = io.imread(frames_of(out)[-1])[..., :3]
                 o = ev["objects"][0]

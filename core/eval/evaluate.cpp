@@ -79,11 +79,15 @@ double affineResidual(const std::vector<cv::Point2f>& from, const std::vector<cv
 }
 
 // Features inside the central 80% of the frame-0 box, tracked from frame 0 to
-// every frame (a point is dropped when the backward track misses it by more
-// than a pixel); per frame the affine residual over the expected box's diagonal.
+// every frame (not counted in a frame where the backward track misses it by
+// more than 2 px). A box also holds background: at the frame where the box has
+// moved most, features nearer their box-predicted position than their start
+// are the object's, the rest are dropped. Per frame, the object features' residual
+// after their best affine map, over the expected box's diagonal.
 double distortionOf(const std::vector<cv::Mat>& greys, const cv::Rect2d& start,
                     const std::vector<cv::Rect2d>& expected) {
     constexpr std::size_t kMinPoints = 6;
+    const int N = static_cast<int>(greys.size());
     cv::Mat mask = cv::Mat::zeros(greys[0].size(), CV_8UC1);
     const cv::Rect inner = cv::Rect(cv::Rect2d(start.x + 0.1 * start.width, start.y + 0.1 * start.height,
                                                0.8 * start.width, 0.8 * start.height)) &
@@ -92,32 +96,66 @@ double distortionOf(const std::vector<cv::Mat>& greys, const cv::Rect2d& start,
     mask(inner).setTo(255);
     std::vector<cv::Point2f> origin;
     cv::goodFeaturesToTrack(greys[0], origin, 80, 0.01, 3, mask);
-    if (origin.size() < kMinPoints) return -1;
-    std::vector<cv::Point2f> current = origin;
-    double sum = 0;
-    int counted = 0;
-    for (std::size_t i = 1; i < greys.size(); ++i) {
+    const std::size_t P = origin.size();
+    if (P < kMinPoints) return -1;
+
+    std::vector<std::vector<cv::Point2f>> at(N, origin);  // [frame][feature]
+    std::vector<std::vector<bool>> valid(N, std::vector<bool>(P, true));
+    const cv::Size win(21, 21);
+    const cv::TermCriteria stop(cv::TermCriteria::COUNT | cv::TermCriteria::EPS, 30, 0.01);
+    for (int i = 1; i < N; ++i) {
         // From frame 0 itself (no drift builds up), starting at the last positions.
-        std::vector<cv::Point2f> next = current, back;
+        std::vector<cv::Point2f> back;
         std::vector<uchar> ok, okBack;
         std::vector<float> err;
-        const cv::Size win(21, 21);
-        const cv::TermCriteria stop(cv::TermCriteria::COUNT | cv::TermCriteria::EPS, 30, 0.01);
-        cv::calcOpticalFlowPyrLK(greys[0], greys[i], origin, next, ok, err, win, 3, stop,
+        at[i] = at[i - 1];
+        cv::calcOpticalFlowPyrLK(greys[0], greys[i], origin, at[i], ok, err, win, 3, stop,
                                  cv::OPTFLOW_USE_INITIAL_FLOW);
-        cv::calcOpticalFlowPyrLK(greys[i], greys[0], next, back, okBack, err, win, 3);
-        std::vector<cv::Point2f> keptOrigin, kept;
-        for (std::size_t j = 0; j < current.size(); ++j)
-            if (ok[j] && okBack[j] && cv::norm(back[j] - origin[j]) <= 1.0) {
-                keptOrigin.push_back(origin[j]);
-                kept.push_back(next[j]);
+        // The backward track starts from the features' median displacement
+        // undone, so it checks each feature without being handed its answer.
+        std::vector<float> dx(P), dy(P);
+        for (std::size_t j = 0; j < P; ++j) dx[j] = at[i][j].x - origin[j].x, dy[j] = at[i][j].y - origin[j].y;
+        std::nth_element(dx.begin(), dx.begin() + P / 2, dx.end());
+        std::nth_element(dy.begin(), dy.begin() + P / 2, dy.end());
+        back.resize(P);
+        for (std::size_t j = 0; j < P; ++j) back[j] = at[i][j] - cv::Point2f(dx[P / 2], dy[P / 2]);
+        cv::calcOpticalFlowPyrLK(greys[i], greys[0], at[i], back, okBack, err, win, 3, stop,
+                                 cv::OPTFLOW_USE_INITIAL_FLOW);
+        for (std::size_t j = 0; j < P; ++j)
+            valid[i][j] = ok[j] && okBack[j] && cv::norm(back[j] - origin[j]) <= 2.0;
+    }
+
+    auto centre = [](const cv::Rect2d& r) { return cv::Point2d(r.x + r.width / 2, r.y + r.height / 2); };
+    // Per feature, the valid frame where its box moved most decides.
+    std::vector<bool> object(P, true);
+    for (std::size_t j = 0; j < P; ++j) {
+        int m = 0;
+        for (int i = 1; i < N; ++i)
+            if (valid[i][j] && cv::norm(centre(expected[i]) - centre(expected[0])) >
+                                   cv::norm(centre(expected[m]) - centre(expected[0])))
+                m = i;
+        if (cv::norm(centre(expected[m]) - centre(expected[0])) <= 2.0 || expected[0].area() <= 0) continue;
+        const cv::Rect2d& a = expected[0];
+        const cv::Rect2d& b = expected[m];
+        const cv::Point2d p0 = origin[j];
+        const cv::Point2d predicted(b.x + (p0.x - a.x) * b.width / a.width,
+                                    b.y + (p0.y - a.y) * b.height / a.height);
+        const cv::Point2d pm = at[m][j];
+        object[j] = cv::norm(pm - predicted) < cv::norm(pm - p0);
+    }
+
+    double sum = 0;
+    int counted = 0;
+    for (int i = 1; i < N; ++i) {
+        std::vector<cv::Point2f> from, to;
+        for (std::size_t j = 0; j < P; ++j)
+            if (object[j] && valid[i][j]) {
+                from.push_back(origin[j]);
+                to.push_back(at[i][j]);
             }
-        origin.swap(keptOrigin);
-        current.swap(kept);
-        if (current.size() < kMinPoints) break;
         const double diag = std::hypot(expected[i].width, expected[i].height);
-        if (diag <= 0) continue;
-        sum += affineResidual(origin, current) / diag;
+        if (from.size() < kMinPoints || diag <= 0) continue;
+        sum += affineResidual(from, to) / diag;
         ++counted;
     }
     return counted > 0 ? sum / counted : -1;
