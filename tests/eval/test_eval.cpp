@@ -83,7 +83,7 @@ private slots:
         const std::vector<cv::Mat> back = readClip(path);
         QCOMPARE(back.size(), std::size_t(16));
         const ClipScore s = evaluateClip(p, back);
-        QVERIFY(s.meanIoUHard >= 0.85);
+        QVERIFY2(s.meanIoUHard >= 0.85, qPrintable(QString::number(s.meanIoUHard)));
     }
 
     void unreadableClipNamesThePath() {
