@@ -24,7 +24,12 @@ constexpr double kHandleHit = 7.0;       // px on screen, half extent
 constexpr double kNodeRadius = 5.5;      // px on screen
 constexpr double kClickSlop = 4.0;       // smaller drags count as clicks
 constexpr double kMinBoxPx = 2.0;        // image px
-constexpr double kMinHitPx = 14.0;       // px on screen: a small box is at least this easy to grab
+constexpr double kMinHitPx = 14.0;
+// Boxes after frame 0 may leave the image (format v2): the canvas is a work
+// area this much of the image's size beyond each edge; fitting the window
+// shows a smaller part of it around the image.
+constexpr double kWorkMargin = 0.5;
+constexpr double kFitMargin = 0.1;       // px on screen: a small box is at least this easy to grab
 
 // Where the handles of a box drawn at `vr` (view px) sit: on its edges, or
 // pushed outwards when the box is too small to show three handles a side,
@@ -177,13 +182,19 @@ QPointF Canvas::toImage(const QPointF& v) const {
 
 QRectF Canvas::imageRect() const { return QRectF(QPointF(0, 0), doc_->imageSize()); }
 
+QRectF Canvas::workRect() const {
+    const QRectF r = imageRect();
+    return r.adjusted(-kWorkMargin * r.width(), -kWorkMargin * r.height(), kWorkMargin * r.width(),
+                      kWorkMargin * r.height());
+}
+
 QRectF Canvas::viewRect(const QRectF& r) const {
     return QRectF(toView(r.topLeft()), toView(r.bottomRight())).normalized();
 }
 
 void Canvas::onImageChanged() {
     imageItem_->setPixmap(QPixmap::fromImage(doc_->image()));
-    scene_->setSceneRect(imageRect().isEmpty() ? QRectF(0, 0, 1, 1) : imageRect());
+    scene_->setSceneRect(imageRect().isEmpty() ? QRectF(0, 0, 1, 1) : workRect());
     fit_ = true;
     zoomToFit();
 }
@@ -222,7 +233,7 @@ void Canvas::zoomToFit() {
         return;
     }
     const QSizeF vp = QSizeF(viewport()->size()) - QSizeF(24, 24);
-    const QSizeF img = doc_->imageSize();
+    const QSizeF img = doc_->imageSize() * (1.0 + 2 * kFitMargin);  // with a rim to draw into
     if (vp.width() <= 0 || vp.height() <= 0) return;
     const double z = std::min(vp.width() / img.width(), vp.height() / img.height());
     resetTransform();
@@ -319,14 +330,14 @@ int Canvas::pathNodeAt(const QPointF& v) const {
     return -1;
 }
 
-QPointF Canvas::clampToImage(const QPointF& px) const {
-    const QSizeF s = doc_->imageSize();
-    return QPointF(std::clamp(px.x(), 0.0, s.width()), std::clamp(px.y(), 0.0, s.height()));
+QPointF Canvas::clampToWork(const QPointF& px) const {
+    const QRectF w = workRect();
+    return QPointF(std::clamp(px.x(), w.left(), w.right()), std::clamp(px.y(), w.top(), w.bottom()));
 }
 
 QRectF Canvas::resizedRect(const QPointF& mouseImg, bool keepAspect) const {
     const QRectF b = dragBase_;
-    const QPointF m = clampToImage(mouseImg);
+    const QPointF m = clampToWork(mouseImg);
     double l = b.left(), t = b.top(), r = b.right(), bt = b.bottom();
     const int h = dragHandle_;
     const bool corner = (h % 2) == 0;
@@ -341,8 +352,8 @@ QRectF Canvas::resizedRect(const QPointF& mouseImg, bool keepAspect) const {
                 w = hh * aspect;
             const double sx = m.x() >= anchor.x() ? 1 : -1, sy = m.y() >= anchor.y() ? 1 : -1;
             QRectF out = QRectF(anchor, QPointF(anchor.x() + sx * w, anchor.y() + sy * hh)).normalized();
-            // Shrink uniformly about the anchor if it leaves the image.
-            const QRectF img = imageRect();
+            // Shrink uniformly about the anchor if it leaves the work area.
+            const QRectF img = workRect();
             double k = 1.0;
             if (out.left() < img.left()) k = std::min(k, (anchor.x() - img.left()) / out.width());
             if (out.right() > img.right()) k = std::min(k, (img.right() - anchor.x()) / out.width());
@@ -360,12 +371,12 @@ QRectF Canvas::resizedRect(const QPointF& mouseImg, bool keepAspect) const {
             const double nw = nh * aspect;
             QRectF out(b.center().x() - nw / 2, h == 1 ? std::min(m.y(), bt) : std::min(t, m.y()), nw,
                        nh);
-            return out.intersected(imageRect());
+            return out.intersected(workRect());
         }
         const double nw = h == 7 ? std::abs(r - m.x()) : std::abs(m.x() - l);
         const double nh = nw / aspect;
         QRectF out(h == 7 ? std::min(m.x(), r) : std::min(l, m.x()), b.center().y() - nh / 2, nw, nh);
-        return out.intersected(imageRect());
+        return out.intersected(workRect());
     }
     if (h == 0 || h == 6 || h == 7) l = m.x();
     if (h == 2 || h == 3 || h == 4) r = m.x();
@@ -379,8 +390,10 @@ QRectF Canvas::resizedRect(const QPointF& mouseImg, bool keepAspect) const {
 void Canvas::applyBoxDrag(const QRectF& pxIn) {
     const Object* o = doc_->selectedObject();
     if (!o) return;
-    QRectF px = pxIn.normalized().intersected(imageRect());
+    QRectF px = pxIn.normalized().intersected(workRect());
     if (px.width() < kMinBoxPx || px.height() < kMinBoxPx) return;
+    // Frame 0 selects the object: its box must overlap the image.
+    if (doc_->currentFrame() == 0 && !px.intersects(imageRect())) return;
     const auto kf = doc_->keyframeWithBox(*o, doc_->currentFrame(), px);
     if (!kf) return;
     doc_->undoStack()->push(new SetKeyframeCommand(
@@ -409,7 +422,7 @@ static std::string unusedColor(const Project& p) {
 
 void Canvas::finishRubber(const QPointF& endView) {
     const QRectF px =
-        QRectF(clampToImage(toImage(pressView_)), clampToImage(toImage(endView))).normalized();
+        QRectF(clampToWork(toImage(pressView_)), clampToWork(toImage(endView))).normalized();
     const QRectF vr = viewRect(px);
     if (vr.width() < kClickSlop || vr.height() < kClickSlop || px.width() < kMinBoxPx ||
         px.height() < kMinBoxPx) {
@@ -434,6 +447,11 @@ void Canvas::finishRubber(const QPointF& endView) {
     const Project& p = doc_->project();
     const int frame = doc_->currentFrame();
     const Object* sel = doc_->selectedObject();
+    if (frame == 0 && !px.intersects(imageRect())) {
+        emit statusMessage(tr("No box: a frame-0 box picks the object, so it must overlap the image. "
+                              "Boxes at later frames may leave it."));
+        return;
+    }
     if (frame == 0) {
         if (int(p.objects.size()) >= kMaxObjects) {
             emit statusMessage(tr("A project holds at most %1 objects; delete one first.")
@@ -483,7 +501,7 @@ void Canvas::addPathPoint(const QPointF& imagePx) {
         return;
     }
     const QSizeF s = doc_->imageSize();
-    const QPointF c = clampToImage(imagePx);
+    const QPointF c = clampToWork(imagePx);
     const std::array<double, 2> pt{c.x() / s.width(), c.y() / s.height()};
     MotionPath path;
     QString text = tr("Add path point");
@@ -601,11 +619,17 @@ void Canvas::mouseMoveEvent(QMouseEvent* event) {
             if (!dragMoved_) return;
             QPointF d = img - toImage(pressView_);
             QRectF r = dragBase_.translated(d);
-            const QRectF ir = imageRect();
-            if (r.left() < 0) r.moveLeft(0);
-            if (r.top() < 0) r.moveTop(0);
-            if (r.right() > ir.right()) r.moveRight(ir.right());
-            if (r.bottom() > ir.bottom()) r.moveBottom(ir.bottom());
+            // A box keeps its size past the image's edge (objects enter and
+            // leave the frame); the work area bounds it; at frame 0 it keeps
+            // at least a pixel of overlap with the image.
+            const QRectF bound = doc_->currentFrame() == 0
+                                     ? imageRect().adjusted(1 - r.width(), 1 - r.height(), r.width() - 1,
+                                                            r.height() - 1)
+                                     : workRect();
+            if (r.left() < bound.left()) r.moveLeft(bound.left());
+            if (r.top() < bound.top()) r.moveTop(bound.top());
+            if (r.right() > bound.right()) r.moveRight(bound.right());
+            if (r.bottom() > bound.bottom()) r.moveBottom(bound.bottom());
             applyBoxDrag(r);
             return;
         }
@@ -616,7 +640,7 @@ void Canvas::mouseMoveEvent(QMouseEvent* event) {
             const Object* o = doc_->selectedObject();
             if (!o || !o->path || dragNode_ >= int(o->path->points.size()) || !dragMoved_) return;
             MotionPath path = *o->path;
-            const QPointF c = clampToImage(img);
+            const QPointF c = clampToWork(img);
             const QSizeF s = doc_->imageSize();
             path.points[dragNode_] = {c.x() / s.width(), c.y() / s.height()};
             doc_->undoStack()->push(new SetPathCommand(doc_, doc_->selectedObjectId(), path,
@@ -724,7 +748,16 @@ void Canvas::focusOutEvent(QFocusEvent* event) {
 
 void Canvas::drawBackground(QPainter* painter, const QRectF& rect) {
     painter->fillRect(rect, QColor(0x2a, 0x2c, 0x30));
-    if (!doc_->isEmpty()) return;
+    if (!doc_->isEmpty()) {
+        // The work area around the image, where boxes after frame 0 may go.
+        painter->fillRect(workRect(), QColor(0x34, 0x37, 0x3c));
+        painter->save();
+        painter->setPen(QPen(QColor(0x70, 0x74, 0x7a), 0, Qt::DashLine));
+        painter->setBrush(Qt::NoBrush);
+        painter->drawRect(imageRect());
+        painter->restore();
+        return;
+    }
     painter->save();
     painter->resetTransform();
     const QRect r = viewport()->rect();
@@ -951,7 +984,7 @@ void Canvas::drawForeground(QPainter* painter, const QRectF&) {
 
     if (drag_ == Drag::Rubber) {
         const QRectF px =
-            QRectF(clampToImage(toImage(pressView_)), clampToImage(toImage(rubberEnd_))).normalized();
+            QRectF(clampToWork(toImage(pressView_)), clampToWork(toImage(rubberEnd_))).normalized();
         const QRectF vr = viewRect(px);
         const bool soft = tool_ == Tool::SoftBox && doc_->currentFrame() != 0;
         p.setBrush(Qt::NoBrush);

@@ -88,7 +88,9 @@ private:
     int handleAt(const QPointF& viewPt) const;       // of the selected object, -1 if none
     int objectAt(const QPointF& viewPt) const;       // topmost box hit, -1 if none
     int pathNodeAt(const QPointF& viewPt) const;     // node of the selected object's path
-    QPointF clampToImage(const QPointF& px) const;
+    // The area boxes may use: the image and kWorkMargin of its size around it.
+    QRectF workRect() const;
+    QPointF clampToWork(const QPointF& px) const;
     QRectF resizedRect(const QPointF& mouseImg, bool keepAspect) const;
     void applyBoxDrag(const QRectF& px);
     void finishRubber(const QPointF& endView);

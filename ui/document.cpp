@@ -65,7 +65,8 @@ QRectF Document::toPixels(const Box& b) const {
 Box Document::fromPixels(const QRectF& r) const {
     const double w = std::max(1, image_.width()), h = std::max(1, image_.height());
     QRectF n = r.normalized();
-    auto c = [](double v) { return std::clamp(v, 0.0, 1.0); };
+    // Boxes may leave the image (format v2), within the format's range.
+    auto c = [](double v) { return std::clamp(v, kBoxCoordMin, kBoxCoordMax); };
     return Box{c(n.left() / w), c(n.top() / h), c(n.right() / w), c(n.bottom() / h)};
 }
 

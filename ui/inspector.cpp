@@ -140,8 +140,12 @@ void Inspector::refresh() {
     // Box.
     const Keyframe* kf = o ? o->keyframeAt(frame) : nullptr;
     boxGroup_->setEnabled(o != nullptr);
-    for (QDoubleSpinBox* s : {x_, w_}) s->setMaximum(std::max(1.0, img.width()));
-    for (QDoubleSpinBox* s : {y_, h_}) s->setMaximum(std::max(1.0, img.height()));
+    // Boxes may leave the image (objects enter and leave the frame), within
+    // the format's range: negative coordinates are fine.
+    x_->setRange(kBoxCoordMin * img.width(), kBoxCoordMax * img.width());
+    y_->setRange(kBoxCoordMin * img.height(), kBoxCoordMax * img.height());
+    w_->setRange(0, std::max(1.0, (kBoxCoordMax - kBoxCoordMin) * img.width()));
+    h_->setRange(0, std::max(1.0, (kBoxCoordMax - kBoxCoordMin) * img.height()));
     if (!o) {
         boxTitle_->setText(tr("Select an object to edit its box."));
         for (QDoubleSpinBox* s : {x_, y_, w_, h_}) s->setValue(0);
@@ -265,11 +269,13 @@ void Inspector::boxEdited() {
     const int frame = doc_->currentFrame();
     const QSizeF img = doc_->imageSize();
     QRectF r(x_->value(), y_->value(), std::max(1.0, w_->value()), std::max(1.0, h_->value()));
-    // Keep the box inside the image: shift first, then clip.
-    if (r.right() > img.width()) r.moveRight(img.width());
-    if (r.bottom() > img.height()) r.moveBottom(img.height());
-    r = r.intersected(QRectF(QPointF(0, 0), img));
-    if (r.width() <= 0 || r.height() <= 0) {
+    // The box may leave the image after frame 0, never the format's range;
+    // a frame-0 box picks the object, so it must overlap the image.
+    const QRectF range(QPointF(kBoxCoordMin * img.width(), kBoxCoordMin * img.height()),
+                       QPointF(kBoxCoordMax * img.width(), kBoxCoordMax * img.height()));
+    r = r.intersected(range);
+    if (r.width() <= 0 || r.height() <= 0 ||
+        (frame == 0 && !r.intersects(QRectF(QPointF(0, 0), img)))) {
         refresh();
         return;
     }

@@ -227,7 +227,7 @@ ClipScore evaluateClip(const Project& project, const std::vector<cv::Mat>& frame
         os.tracked.push_back(start);
         cv::Rect2d last = start;
         double iouSum = 0, contSum = 0, centreSum = 0, idSum = 0;
-        int contHits = 0;
+        int contHits = 0, offFrames = 0, idFrames = 0;
         for (int i = 1; i < N; ++i) {
             cv::Rect found;
             // A lost track keeps its last position: that is what a viewer would see too.
@@ -235,12 +235,22 @@ ClipScore evaluateClip(const Project& project, const std::vector<cv::Mat>& frame
             os.tracked.push_back(last);
             const int f = frameOf(i);
             const TrackSample& s = soft.at(int(k), f);
-            const cv::Rect2d expected = toPixels(exact.at(int(k), f).box, size);
+            // A box may lie partly or wholly outside the image (format v2):
+            // what can be measured is its visible part; a wholly outside
+            // object is not in the clip, and its frame measures nothing.
+            const cv::Rect2d image(0, 0, size.width, size.height);
+            const cv::Rect2d whole = toPixels(exact.at(int(k), f).box, size);
+            const cv::Rect2d expected = whole & image;
+            if (expected.area() <= 0) {
+                ++offFrames;
+                continue;
+            }
+            const bool partly = expected.area() < whole.area() * 0.999;
             if (s.kind == BoxKind::Hard) {
-                iouSum += iou(last, expected);
+                iouSum += iou(last & image, expected);
                 ++os.hardFrames;
             } else if (s.kind == BoxKind::Soft) {
-                const cv::Rect2d region = toPixels(s.box, size);
+                const cv::Rect2d region = toPixels(s.box, size) & image;
                 const double c = last.area() > 0 ? (last & region).area() / last.area() : 0.0;
                 contSum += c;
                 contHits += c >= 0.9;
@@ -249,14 +259,19 @@ ClipScore evaluateClip(const Project& project, const std::vector<cv::Mat>& frame
             const double dx = (last.x + last.width / 2) - (expected.x + expected.width / 2);
             const double dy = (last.y + last.height / 2) - (expected.y + expected.height / 2);
             centreSum += std::hypot(dx, dy) / diag;
-            idSum += ncc(frames[0], start, frames[i], last);
+            // A crop of a partly visible object is not the object: identity
+            // compares whole views only.
+            if (!partly) {
+                idSum += ncc(frames[0], start, frames[i], last);
+                ++idFrames;
+            }
         }
-        const int moving = std::max(1, N - 1);
+        const int moving = std::max(1, N - 1 - offFrames);
         os.meanIoUHard = os.hardFrames ? iouSum / os.hardFrames : 0.0;
         os.containment = os.softFrames ? contSum / os.softFrames : 0.0;
         os.containmentRate = os.softFrames ? double(contHits) / os.softFrames : 0.0;
         os.centreError = centreSum / moving;
-        os.identity = N > 1 ? idSum / moving : 1.0;
+        os.identity = idFrames > 0 ? idSum / idFrames : 1.0;
         std::vector<cv::Rect2d> expected(N);
         for (int i = 0; i < N; ++i) expected[i] = toPixels(exact.at(int(k), frameOf(i)).box, size);
         os.distortion = distortionOf(greys, start, expected);

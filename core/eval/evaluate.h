@@ -20,6 +20,9 @@ struct ObjectScore {
     double containment = 0;       // mean share of the tracked box inside the soft box, soft frames
     double containmentRate = 0;   // share of soft frames with containment >= 0.9
     double centreError = 0;       // mean |tracked - expected centre| / frame diagonal, frames 1..N-1
+    // Boxes partly outside the image are measured by their visible part;
+    // frames where the object is wholly outside count in no mean; identity
+    // uses frames where the whole box is visible.
     double identity = 0;          // mean NCC of the frame-0 crop with the tracked crop
     // Mean RMS residual of the object's features (tracked by pyramidal
     // Lucas-Kanade from frame 0) after the best affine map from their frame-0
