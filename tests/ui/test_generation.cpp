@@ -9,6 +9,7 @@
 #include <QFileInfo>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QSet>
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QStandardPaths>
@@ -76,6 +77,25 @@ GenerationRequest testRequest(int w, int h, int frames, const std::string& engin
     return r;
 }
 
+// The ids of this process's threads (Linux: /proc/self/task).
+QSet<QString> threadIds() {
+    const QStringList ids = QDir(QStringLiteral("/proc/self/task")).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+    return QSet<QString>(ids.begin(), ids.end());
+}
+
+QString threadName(const QString& id) {
+    QFile comm(QStringLiteral("/proc/self/task/%1/comm").arg(id));
+    return comm.open(QIODevice::ReadOnly) ? QString::fromUtf8(comm.readAll()).trimmed() : QString();
+}
+
+// "id (name)" for each thread, for messages.
+QString describe(const QSet<QString>& ids) {
+    QStringList out;
+    for (const QString& id : ids) out << QStringLiteral("%1 (%2)").arg(id, threadName(id));
+    out.sort();
+    return out.isEmpty() ? QStringLiteral("none") : out.join(QStringLiteral(", "));
+}
+
 bool waitEnded(QSignalSpy& ended, int ms) {
     QElapsedTimer t;
     t.start();
@@ -98,7 +118,12 @@ void openTestProject(Harness& h, const QString& dir, const std::string& engine, 
 class TestGeneration : public QObject {
     Q_OBJECT
 private slots:
-    void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+    // The shipped model (models/manifest.json) is part of the repository: a
+    // missing one fails here rather than skipping the boxflow cases.
+    void initTestCase() {
+        QStandardPaths::setTestModeEnabled(true);
+        QVERIFY2(haveModel(), qPrintable(modelsDir() + QStringLiteral("/manifest.json is missing")));
+    }
 
     void controllerDeliversPreviewsThenResult_data() {
         QTest::addColumn<QString>("engine");
@@ -107,8 +132,6 @@ private slots:
     }
     void controllerDeliversPreviewsThenResult() {
         QFETCH(QString, engine);
-        if (engine == QLatin1String("boxflow") && !haveModel())
-            QSKIP("no models/manifest.json yet (the shipped BoxFlow model)");
         GenerationController c;
         QStringList order;
         connect(&c, &GenerationController::previewReady, this,
@@ -167,7 +190,6 @@ private slots:
     }
 
     void startingAgainCancelsTheRunningJob() {
-        if (!haveModel()) QSKIP("needs the BoxFlow model (a job slow enough to supersede mid-run)");
         GenerationController c;
         QSignalSpy ended(&c, &GenerationController::jobEnded);
         QSignalSpy previews(&c, &GenerationController::previewReady);
@@ -190,8 +212,6 @@ private slots:
     }
     void cancelEndsCancelledAndLeavesTheProjectUnchanged() {
         QFETCH(QString, engine);
-        if (engine == QLatin1String("boxflow") && !haveModel())
-            QSKIP("no models/manifest.json yet");
         QTemporaryDir dir;
         Harness h(dir.path());
         openTestProject(h, dir.path(), engine.toStdString(), 24);
@@ -279,8 +299,6 @@ private slots:
     }
     void guiKeepsRespondingDuringGeneration() {
         QFETCH(QString, engine);
-        if (engine == QLatin1String("boxflow") && !haveModel())
-            QSKIP("no models/manifest.json yet");
         QTemporaryDir dir;
         Harness h(dir.path());
         const QString img = makeImage(dir.path(), QStringLiteral("big.png"), QSize(1024, 768));
@@ -309,13 +327,19 @@ private slots:
         QVERIFY(h.window->generationPanel()->generate() > 0);
         QVERIFY(waitEnded(ended, 300000));
         heartbeat.stop();
+        const qint64 span = clock.elapsed();
         QCOMPARE(c->outcome().state, JobState::Finished);
         std::printf(
             "heartbeat (%s, 1024x768, 48 frames, %d previews): %d beats over %lld ms, "
             "worst gap %lld ms\n",
-            qPrintable(engine), int(previews.size()), beats,
-            static_cast<long long>(clock.elapsed()), static_cast<long long>(worst));
-        QVERIFY2(worst < 1000, qPrintable(QStringLiteral("worst gap %1 ms").arg(worst)));
+            qPrintable(engine), int(previews.size()), beats, static_cast<long long>(span),
+            static_cast<long long>(worst));
+        // A 10 ms heartbeat: measured worst gaps 27-80 ms with a load average
+        // of 11 on 2 shared cores, 82-88% of the beats on time. Work on the
+        // GUI thread (a full-size frame conversion, a blocking wait) shows as
+        // gaps of hundreds of ms and a collapsed beat rate.
+        QVERIFY2(worst < 250, qPrintable(QStringLiteral("worst gap %1 ms").arg(worst)));
+        QVERIFY2(beats >= span / 10 / 2, qPrintable(QStringLiteral("%1 beats in %2 ms").arg(beats).arg(span)));
     }
 
     void previewsStreamIntoTheCanvasAndThePlayerPlays() {
@@ -422,7 +446,6 @@ private slots:
     }
 
     void damagedWeightFileExplainsAndOffersCutout() {
-        if (!haveModel()) QSKIP("no models/manifest.json yet");
         QTemporaryDir dir, models;
         // A copy of models/ with bytes flipped in the middle of each weight file.
         QString damaged;
@@ -460,34 +483,52 @@ private slots:
     void closingDuringGenerationCancelsAndExits() {
         QTemporaryDir dir;
         auto h = std::make_unique<Harness>(dir.path());
-        openTestProject(*h, dir.path(), haveModel() ? "boxflow" : "cutout", 48);
-        auto* c = h->window->generationController();
-        QSignalSpy progress(c, &GenerationController::progress);
-        QVERIFY(h->window->generationPanel()->generate() > 0);
-        QVERIFY(progress.wait(60000));
-        QElapsedTimer t;
-        t.start();
-        QVERIFY(h->window->close());
-        h.reset();  // joins the worker
-        std::printf("closed during a generation in %lld ms\n", static_cast<long long>(t.elapsed()));
-        QVERIFY(t.elapsed() < 30000);
-    }
-
-    // `boxanim --screenshot --generate` destroys the window mid-generation
-    // without closing it: the worker must be joined before the widgets go.
-    void destroyingTheWindowDuringGenerationJoinsTheWorker() {
-        QTemporaryDir dir;
-        auto h = std::make_unique<Harness>(dir.path());
-        openTestProject(*h, dir.path(), haveModel() ? "boxflow" : "cutout", 48);
+        openTestProject(*h, dir.path(), "boxflow", 48);
         auto* c = h->window->generationController();
         QSignalSpy progress(c, &GenerationController::progress);
         QVERIFY(h->window->generationPanel()->generate() > 0);
         QVERIFY(progress.wait(60000));
         QVERIFY(c->isRunning());
-        bool destroyedWhileRunning = false;
-        connect(c, &QObject::destroyed, this, [&] { destroyedWhileRunning = true; });
+        QElapsedTimer t;
+        t.start();
+        QVERIFY(h->window->close());
+        h.reset();  // joins the worker
+        std::printf("closed during a generation in %lld ms\n", static_cast<long long>(t.elapsed()));
+        // Measured 290-350 ms with a load average of 11 on 2 shared cores; the
+        // job stops within one sampler step or one rendered frame.
+        QVERIFY2(t.elapsed() < 3000, qPrintable(QStringLiteral("%1 ms").arg(t.elapsed())));
+        QVERIFY(!c->isRunning());
+    }
+
+    // `boxanim --screenshot --generate` destroys the window mid-generation
+    // without closing it: the worker must be joined before the widgets go.
+    // Every thread the window started (the controller's worker among them) is
+    // gone when its destructor returns, although a job was running.
+    void destroyingTheWindowDuringGenerationJoinsTheWorker() {
+        QTemporaryDir dir;
+        const QSet<QString> before = threadIds();
+        auto h = std::make_unique<Harness>(dir.path());
+        // Qt's global pool threads (background mattes) are Qt's to expire.
+        QSet<QString> windowThreads;
+        for (const QString& id : threadIds() - before)
+            if (threadName(id) != QLatin1String("Thread (pooled)")) windowThreads.insert(id);
+        QVERIFY2(!windowThreads.isEmpty(), "the window started no worker thread");
+        openTestProject(*h, dir.path(), "boxflow", 48);
+        auto* c = h->window->generationController();
+        QSignalSpy progress(c, &GenerationController::progress);
+        QVERIFY(h->window->generationPanel()->generate() > 0);
+        QVERIFY(progress.wait(60000));
+        QVERIFY(c->isRunning());
+        QCOMPARE(c->state(), JobState::Running);
+        QElapsedTimer t;
+        t.start();
         h.reset();
-        QVERIFY(destroyedWhileRunning);
+        const QSet<QString> alive = threadIds() & windowThreads;
+        std::printf("window destroyed during a generation in %lld ms; its threads %s, alive after: %s\n",
+                    static_cast<long long>(t.elapsed()), qPrintable(describe(windowThreads)),
+                    qPrintable(describe(alive)));
+        QVERIFY2(alive.isEmpty(), qPrintable(QStringLiteral("threads outlived the window: ") + describe(alive)));
+        QVERIFY2(t.elapsed() < 3000, qPrintable(QStringLiteral("%1 ms").arg(t.elapsed())));
         QCoreApplication::processEvents();  // late queued results must find nobody
     }
 };
