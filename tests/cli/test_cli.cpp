@@ -5,6 +5,8 @@
 #include <QTemporaryDir>
 
 #include "core/media/exporter.h"
+#include "core/media/image_io.h"
+#include "core/project/project_io.h"
 
 namespace {
 
@@ -115,7 +117,22 @@ private slots:
     void newAndInfo() {
         Run r = runCli({"new", path("img.png"), "-o", path("new.boxanim")});
         QCOMPARE(r.code, 0);
-        QVERIFY(QFile::exists(path("new.boxanim")));
+        // The new project loads, points at the image (relative path, its
+        // sha256), has the image's aspect, a timeline and no objects yet.
+        const boxanim::Project made = boxanim::loadProject(path("new.boxanim").toStdString());
+        QCOMPARE(QString::fromStdString(
+                     boxanim::resolveReferencePath(made, path("new.boxanim").toStdString())),
+                 QFileInfo(path("img.png")).absoluteFilePath());
+        QFile img(path("img.png"));
+        QVERIFY(img.open(QIODevice::ReadOnly));
+        QCOMPARE(QString::fromStdString(made.reference.sha256),
+                 QString::fromLatin1(QCryptographicHash::hash(img.readAll(), QCryptographicHash::Sha256).toHex()));
+        const cv::Mat pixels = boxanim::loadImage(path("img.png").toStdString());
+        QVERIFY(made.output.width > 0 && made.output.height > 0);
+        QVERIFY(std::abs(double(made.output.width) / made.output.height - double(pixels.cols) / pixels.rows) < 0.01);
+        QVERIFY(made.timeline.frames > 1 && made.timeline.fps > 0);
+        QVERIFY(made.objects.empty());
+        QVERIFY(!made.id.empty());
         writeFile(path("info.boxanim"), projectJson(oneObject(kGoodKeys)).toUtf8());
         r = runCli({"info", path("info.boxanim")});
         QCOMPARE(r.code, 0);
