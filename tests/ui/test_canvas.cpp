@@ -247,12 +247,28 @@ private slots:
     void overlayImage() {
         Harness h(tmp_.path() + QStringLiteral("/autosave4"));
         QVERIFY(h.window->newFromImage(makeImage(tmp_.path(), QStringLiteral("d.png"))));
+        Canvas* c = h.canvas();
+        // What the canvas shows at an image pixel (the view's own rendering).
+        auto shownAt = [c](QPointF imagePx) {
+            const QImage shot = c->viewport()->grab().toImage();
+            return QColor(shot.pixel(c->toView(imagePx).toPoint()));
+        };
+        auto isGreen = [](const QColor& q) { return q.green() > 200 && q.red() < 60 && q.blue() < 60; };
+        const QPointF centre(200, 150), disc(100, 100), corner(380, 20);  // of the 400x300 photo
+        QVERIFY(!isGreen(shownAt(centre)));
+        QCOMPARE(shownAt(disc).red() > 150, true);  // the photo's red disc
+        // A half-size preview frame covers the whole photo, scaled up.
         QImage frame(200, 150, QImage::Format_RGB32);
         frame.fill(Qt::green);
-        h.canvas()->setOverlayImage(frame);
-        QVERIFY(h.canvas()->hasOverlayImage());
-        h.canvas()->setOverlayImage(QImage());
-        QVERIFY(!h.canvas()->hasOverlayImage());
+        c->setOverlayImage(frame);
+        QVERIFY(c->hasOverlayImage());
+        for (const QPointF& p : {centre, disc, corner})
+            QVERIFY2(isGreen(shownAt(p)), qPrintable(QStringLiteral("at %1,%2: %3")
+                                                        .arg(p.x()).arg(p.y()).arg(shownAt(p).name())));
+        c->setOverlayImage(QImage());
+        QVERIFY(!c->hasOverlayImage());
+        QVERIFY(!isGreen(shownAt(centre)));
+        QVERIFY(shownAt(disc).red() > 150);  // the photo again
         QVERIFY(!h.window->exportAction()->isEnabled());
         QVERIFY(!h.window->exportAction()->statusTip().isEmpty());
     }

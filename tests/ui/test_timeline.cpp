@@ -4,6 +4,7 @@
 #include <QUndoStack>
 
 #include "test_util.h"
+#include "ui/style.h"
 #include "ui/commands.h"
 #include "ui/timeline.h"
 
@@ -121,8 +122,33 @@ private slots:
         QCOMPARE(doc->currentFrame(), 1);
         QTest::mouseClick(tl, Qt::LeftButton, {}, markers[0].rect.center().toPoint());
         QCOMPARE(doc->currentFrame(), 0);
+        // Every marker is painted where markers() says, in the object's
+        // colour: hard filled, soft hollow (the colour on its band, not in
+        // its middle), at this density too.
         QImage img(tl->size(), QImage::Format_ARGB32);
-        tl->render(&img);  // paints without crashing at this density
+        img.fill(Qt::transparent);
+        tl->render(&img);
+        const QColor colour = objectColor(doc->project().objects[0]);
+        auto close = [&](QPointF at) {
+            const QColor got(img.pixel(at.toPoint()));
+            return std::abs(got.red() - colour.red()) < 40 && std::abs(got.green() - colour.green()) < 40 &&
+                   std::abs(got.blue() - colour.blue()) < 40;
+        };
+        for (const auto& mk : markers) {
+            const QPointF ctr = mk.rect.center();
+            const double half = mk.rect.width() / 2;
+            const QString at = QStringLiteral("marker at frame %1").arg(mk.frame);
+            if (mk.kind == BoxKind::Hard) {
+                QVERIFY2(close(ctr), qPrintable(at + QStringLiteral(": not filled")));
+            } else {
+                bool band = false;  // somewhere on the band between the two outlines
+                for (double d = 0.5 * half; d <= half && !band; d += 0.5)
+                    for (const QPointF dir : {QPointF(0, -1), QPointF(0, 1), QPointF(-1, 0), QPointF(1, 0)})
+                        band = band || close(ctr + d * dir);
+                QVERIFY2(band, qPrintable(at + QStringLiteral(": no band")));
+                QVERIFY2(!close(ctr), qPrintable(at + QStringLiteral(": not hollow")));
+            }
+        }
     }
 };
 
