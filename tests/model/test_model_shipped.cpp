@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 
 #include "core/model/boxflow.h"
@@ -98,17 +99,27 @@ private Q_SLOTS:
         // same seed, same answer; the trained model puts object 1 inside its hard box at frame 0
         auto r2 = model.sample(in, opt);
         QVERIFY(r2.output.data == o.data);
-        double inside = 0, outside = 0;
-        int nIn = 0, nOut = 0;
-        for (int y = 0; y < 48; ++y)
-            for (int x = 0; x < 64; ++x) {
-                const float fx = (x + 0.5f) / 64, fy = (y + 0.5f) / 48;
-                const bool in1 = fx >= 0.12f && fx < 0.38f && fy >= 0.32f && fy < 0.68f;
-                const bool far = fx > 0.5f && (fy > 0.5f);
-                if (in1) { inside += o.at(0, 1, y, x); ++nIn; }
-                if (far) { outside += o.at(0, 1, y, x); ++nOut; }
-            }
-        QVERIFY2(inside / nIn > outside / nOut, "layer 1 is not more present inside its frame-0 box");
+        // Where layer 1 (the hard-boxed square) is the visible layer: its box,
+        // at frame 0 and where the box has moved to at frames 8 and 15.
+        for (int t : {0, 8, 15}) {
+            const float dx = 0.4f * t / 15;
+            int both = 0, either = 0;
+            for (int y = 0; y < 48; ++y)
+                for (int x = 0; x < 64; ++x) {
+                    const float fx = (x + 0.5f) / 64, fy = (y + 0.5f) / 48;
+                    const bool inBox = fx >= 0.1f + dx && fx < 0.4f + dx && fy >= 0.3f && fy < 0.7f;
+                    int visible = 0;
+                    for (int l = 1; l < 5; ++l)
+                        if (o.at(t, l, y, x) > o.at(t, visible, y, x)) visible = l;
+                    both += inBox && visible == 1;
+                    either += inBox || visible == 1;
+                }
+            const double iou = either > 0 ? double(both) / either : 0.0;
+            std::printf("frame %2d: layer-1 region vs its hard box IoU %.3f\n", t, iou);
+            // boxflow-s v2, 1 step, seed 7: 0.895, 0.841, 0.817 (an untrained
+            // or box-blind network scores near 0 at frames 8 and 15).
+            QVERIFY2(iou > 0.7, qPrintable(QStringLiteral("frame %1: IoU %2").arg(t).arg(iou)));
+        }
     }
 
     void portraitAndCancel() {
