@@ -116,8 +116,8 @@ private Q_SLOTS:
                 }
             const double iou = either > 0 ? double(both) / either : 0.0;
             std::printf("frame %2d: layer-1 region vs its hard box IoU %.3f\n", t, iou);
-            // boxflow-s v2, 1 step, seed 7: 0.895, 0.841, 0.817 (an untrained
-            // or box-blind network scores near 0 at frames 8 and 15).
+            // boxflow-s v2, 1 step, seed 7: 0.895, 0.841, 0.817 (a network that
+            // leaves the square where it was scores 0 at frame 15).
             QVERIFY2(iou > 0.7, qPrintable(QStringLiteral("frame %1: IoU %2").arg(t).arg(iou)));
         }
     }
