@@ -135,6 +135,16 @@ int main(int argc, char** argv) {
             return 1;
         }
         std::printf("%s: %dx%d\n", qPrintable(out), shot.width(), shot.height());
+        // Where the photo lies in the screenshot (window pixels), for tests
+        // that compare what the canvas shows with the photo or a preview.
+        const QSize px = window.document()->image().size();
+        if (!px.isEmpty()) {
+            auto* canvas = window.canvas();
+            const QPoint a = canvas->viewport()->mapTo(&window, canvas->toView(QPointF(0, 0)).toPoint());
+            const QPoint b = canvas->viewport()->mapTo(
+                &window, canvas->toView(QPointF(px.width(), px.height())).toPoint());
+            std::printf("photo at %d %d %d %d\n", a.x(), a.y(), b.x() - a.x(), b.y() - a.y());
+        }
         return 0;
     }
 
