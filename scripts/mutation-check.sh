@@ -79,11 +79,11 @@ from:     int fd = mkstemp(name.data());
 to:       int fd = (std::strcpy(name.data(), path.c_str()), fileno(std::fopen(name.data(), "wb")));
 what: saving truncates and writes the project file in place (no temporary, no rename)
 
-name: boxflow-hard-boxes-not-pinned
-file: core/engine/boxflow_engine.cpp
-from:     pinHardBoxes(plan, kinds, kSlots);
-to:       (void)kinds;
-what: the boxflow engine no longer pins objects to their hard boxes
+name: boxflow-hard-frames-not-pinned
+file: core/engine/boxflow_plan.cpp
+from:             const double fade = hardFade(hardFrames[k], time, ramp);
+to:               const double fade = 1.0;
+what: the boxflow residual flow is not faded out at hard frames (objects deform off their hard boxes)
 
 name: encoder-not-drained
 file: core/media/exporter.cpp
