@@ -15,6 +15,7 @@ PACKAGES=(
   locales           # de_DE.UTF-8 for the locale round-trip test
   dpkg-dev          # CPack DEB packaging (dpkg-shlibdeps)
   python3           # bench/run.sh tables
+  appstream         # appstreamcli: the metainfo test
   python3-torch     # model_python_reference: the Python port checks the C++ network
   opencv-doc python3-skimage  # sample photos for the clean-plate fill benchmark (boxanim-cli bench --fill)
 )

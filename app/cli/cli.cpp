@@ -38,7 +38,8 @@ const char* kUsage =
     "                  [--seed N] [--steps N] [--device auto|cpu|cuda] [--size WxH]\n"
     "                  [--frames N] [--fps N] [--models DIR] [--timings]\n"
     "       boxanim-cli eval PROJECT VIDEO     adherence measures as JSON\n"
-    "       boxanim-cli bench [PROJECT] [--device D] [--steps N] [--models DIR] [--json FILE] [--quick]\n";
+    "       boxanim-cli bench [PROJECT] [--device D] [--steps N] [--models DIR] [--json FILE] [--quick]\n"
+    "       boxanim-cli --version\n";
 
 // Positional arguments plus --key value options; flags listed in `flags` take no value.
 struct Args {
@@ -372,6 +373,10 @@ int runCli(const std::vector<std::string>& args) {
     if (args.empty() || args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
         std::fputs(kUsage, args.empty() ? stderr : stdout);
         return args.empty() ? kExitBadInput : kExitOk;
+    }
+    if (args[0] == "--version" || args[0] == "-v" || args[0] == "version") {
+        std::printf("boxanim-cli %s\n", BOXANIM_VERSION);
+        return kExitOk;
     }
     const std::string& cmd = args[0];
     try {
