@@ -1,8 +1,9 @@
 // boxanim [PROJECT|IMAGE]           the editor
 // boxanim --screenshot OUT.png [--frame N] [..] lays the window out offscreen at 1280x800,
 //                                   renders it to a PNG and exits (docs, tests)
-//   [--generate N]                  ... after starting a generation, once the preview of
-//                                   sampler step N is on the canvas
+//   [--generate N [--cancel]]       ... after starting a generation, once the preview of
+//                                   sampler step N is on the canvas (--cancel: then
+//                                   cancel it, as Esc does, and capture once it ended)
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QFileInfo>
@@ -68,6 +69,11 @@ int main(int argc, char** argv) {
                        "preview step <n> is on the canvas (1 = the first preview)."),
         QStringLiteral("n"));
     parser.addOption(generateOpt);
+    QCommandLineOption cancelOpt(
+        QStringLiteral("cancel"),
+        QStringLiteral("With --generate: cancel (as Esc does) once that preview is on the canvas "
+                       "and capture after the job has ended."));
+    parser.addOption(cancelOpt);
     parser.addPositionalArgument(QStringLiteral("file"),
                                  QStringLiteral("A .boxanim project or an image to start from."),
                                  QStringLiteral("[file]"));
@@ -124,6 +130,11 @@ int main(int argc, char** argv) {
                 std::fprintf(stderr, "boxanim: --generate: no preview of step %d (%s)\n", wantStep,
                              qPrintable(gen->outcome().message));
                 return 1;
+            }
+            if (parser.isSet(cancelOpt)) {
+                window.cancelAction()->trigger();
+                while (!ended && clock.elapsed() < 600000)
+                    QApplication::processEvents(QEventLoop::WaitForMoreEvents, 50);
             }
             for (int i = 0; i < 3; ++i) QApplication::processEvents();
         }
