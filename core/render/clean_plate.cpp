@@ -131,11 +131,12 @@ std::string plateCacheKey(const cv::Mat& image, const std::vector<cv::Mat>& matt
         const CompletionOptions& c = options.completion;
         if (options.method == PlateMethod::Completion) {
             for (int v : {c.patchSize, c.coarsestSide, c.searchSide, c.coarseEmIterations, c.fineEmIterations,
-                          c.refineEmIterations, c.refineRadius})
+                          c.refineEmIterations, c.refineRadius, c.modeLevels, c.coarsestMaxSide})
                 h.word(static_cast<std::uint64_t>(v));
             h.word(c.seed);
-            h.number(c.borderGamma);
-            h.number(c.diffusionMaxDistance);
+            for (double v : {c.coarsestHoleRadius, c.borderGamma, c.textureGain, c.modeBandwidth, c.detailTransfer,
+                             c.diffusionMaxDistance})
+                h.number(v);
         } else {
             h.word(static_cast<std::uint64_t>(options.maxWorkingSide));
             h.number(options.inpaintRadius);

@@ -212,11 +212,14 @@ Level downsample(const Level& F, int r) {
 // smooth start (diffusion) would pull the EM towards flat sources such as sky;
 // this one starts from the surroundings' texture. The matches also seed the
 // field of the hole's pixels.
-void onionFill(Level& L, int r, std::size_t maxPairs) {
+void onionFill(Level& L, int r, std::uint64_t seed, int globalCandidates, long pairBudget) {
     cv::Mat unknown = L.hole.clone();
-    const std::size_t holeCount = static_cast<std::size_t>(cv::countNonZero(L.hole));
-    const std::size_t stride =
-        std::max<std::size_t>(1, holeCount * L.sources.size() / std::max<std::size_t>(1, maxPairs));
+    cv::Mat filled = cv::Mat::zeros(L.H, L.W, CV_8UC1);  // pixels given a match by this fill
+    const int nSources = static_cast<int>(L.sources.size());
+    // At most ~`pairBudget` global candidate tests in all (a fine coarsest level, thin holes).
+    const int holeCount = std::max(1, cv::countNonZero(L.hole));
+    const int perPixel = std::clamp(static_cast<int>(pairBudget / holeCount), 16, globalCandidates);
+    const int stride = std::max(1, nSources / perPixel);
     std::vector<cv::Point> ring;
     std::vector<std::pair<int, int>> offsets;
     for (;;) {
@@ -243,24 +246,41 @@ void onionFill(Level& L, int r, std::size_t maxPairs) {
                 }
             long best = LONG_MAX;
             cv::Point bestQ = L.sources.front();
-            for (std::size_t i = (static_cast<std::size_t>(p.y) * 7919 + p.x) % stride; i < L.sources.size();
-                 i += stride) {
-                const cv::Point q = L.sources[i];
+            auto tryQ = [&](cv::Point q) {
+                if (q.x < r || q.y < r || q.x >= L.W - r || q.y >= L.H - r || !L.valid.at<uchar>(q)) return;
                 long ssd = 0;
                 for (const auto& [dx, dy] : offsets) {
                     const cv::Vec4b& a = L.img.at<cv::Vec4b>(p.y + dy, p.x + dx);
                     const cv::Vec4b& b = L.img.at<cv::Vec4b>(q.y + dy, q.x + dx);
                     for (int c = 0; c < kC; ++c) ssd += (a[c] - b[c]) * (a[c] - b[c]);
-                    if (ssd >= best) break;
+                    if (ssd >= best) return;
                 }
-                if (ssd < best) {
-                    best = ssd;
-                    bestQ = q;
+                best = ssd;
+                bestQ = q;
+            };
+            // A spread of sources over the whole image (a different subset per pixel) ...
+            Rng rng(seed, 7, static_cast<std::uint64_t>(p.y), static_cast<std::uint64_t>(p.x));
+            for (int i = rng.below(stride); i < nSources; i += stride) tryQ(L.sources[i]);
+            // ... the continuations of the neighbours filled before ...
+            for (int dy = -1; dy <= 1; ++dy)
+                for (int dx = -1; dx <= 1; ++dx) {
+                    const int yy = p.y + dy, xx = p.x + dx;
+                    if ((dx || dy) && yy >= 0 && yy < L.H && xx >= 0 && xx < L.W && filled.at<uchar>(yy, xx)) {
+                        const cv::Vec2i n = L.nnf.at<cv::Vec2i>(yy, xx);
+                        tryQ(cv::Point(n[0] - dx, n[1] - dy));
+                    }
                 }
+            // ... and a local refinement around the best.
+            for (int rad : {3, 1}) {
+                const cv::Point c = bestQ;
+                for (int dy = -rad; dy <= rad; ++dy)
+                    for (int dx = -rad; dx <= rad; ++dx)
+                        if (dx || dy) tryQ(c + cv::Point(dx, dy));
             }
             L.img.at<cv::Vec4b>(p) = L.img.at<cv::Vec4b>(bestQ);
             L.nnf.at<cv::Vec2i>(p) = cv::Vec2i(bestQ.x, bestQ.y);
             unknown.at<uchar>(p) = 0;
+            filled.at<uchar>(p) = 1;
         }
     }
 }
@@ -420,6 +440,7 @@ void voteRows(Level& L, const cv::Mat& weight, int r, float bandwidth, int y0, i
     std::vector<float> cw(static_cast<std::size_t>(maxCandidates));
     std::vector<cv::Vec4f> cc(static_cast<std::size_t>(maxCandidates));
     const float inv2h2 = bandwidth > 0 ? 0.5f / (bandwidth * bandwidth) : 0.f;
+    const float inv4h2 = 0.5f * inv2h2;
     for (int y = y0; y < y1; ++y) {
         const uchar* h = L.hole.ptr<uchar>(y);
         cv::Vec4b* out = L.img.ptr<cv::Vec4b>(y);
@@ -450,16 +471,24 @@ void voteRows(Level& L, const cv::Mat& weight, int r, float bandwidth, int y0, i
             if (wsum <= 0.f) continue;
             cv::Vec4f m = acc * (1.f / wsum);
             if (inv2h2 > 0.f)
+                // Epanechnikov kernel of radius 2 * bandwidth (no exp per candidate).
                 for (int step = 0; step < 3; ++step) {
                     cv::Vec4f a(0, 0, 0, 0);
                     float ws = 0;
                     for (int i = 0; i < n; ++i) {
                         const float d0 = cc[i][0] - m[0], d1 = cc[i][1] - m[1], d2 = cc[i][2] - m[2];
-                        const float k = cw[i] * std::exp(-(d0 * d0 + d1 * d1 + d2 * d2) * inv2h2);
+                        const float k = cw[i] * std::max(0.f, 1.f - (d0 * d0 + d1 * d1 + d2 * d2) * inv4h2);
                         a += k * cc[i];
                         ws += k;
                     }
-                    if (ws < 1e-12f) break;
+                    if (ws <= 0.f) {
+                        // The mean sits between modes: start from the strongest candidate.
+                        int top = 0;
+                        for (int i = 1; i < n; ++i)
+                            if (cw[i] > cw[top]) top = i;
+                        m = cc[top];
+                        continue;
+                    }
                     m = a * (1.f / ws);
                 }
             out[x] = cv::Vec4b(cv::saturate_cast<uchar>(m[0]), cv::saturate_cast<uchar>(m[1]),
@@ -568,7 +597,7 @@ bool runPyramid(std::vector<Level>& levels, const CompletionOptions& o, int dynP
         const float bandwidth = l < o.modeLevels ? static_cast<float>(o.modeBandwidth) : 0.f;
         if (l == coarsest) {
             randomField(L, o.seed, l);
-            onionFill(L, r, 40'000'000);
+            onionFill(L, r, o.seed, 400, 2'000'000);
         } else {
             upsampleField(L, levels[l + 1], o.seed, l, r);
             const cv::Mat w = voteWeights(L, false);
@@ -622,10 +651,10 @@ cv::Mat completeHole(const cv::Mat& image, const cv::Mat& holeIn, const Completi
     if (cv::countNonZero(hole) == 0) return image.clone();
 
     // Thin holes: diffusion is exact enough and far cheaper.
+    double maxDist = 0;
     {
         cv::Mat dist;
         cv::distanceTransform(hole, dist, cv::DIST_L2, 3);
-        double maxDist = 0;
         cv::minMaxLoc(dist, nullptr, &maxDist);
         if (maxDist <= o.diffusionMaxDistance) return telea(image, hole);
     }
@@ -642,6 +671,9 @@ cv::Mat completeHole(const cv::Mat& image, const cv::Mat& holeIn, const Completi
     // enough room for patches and some source patches.
     while (std::max(levels.back().W, levels.back().H) > o.coarsestSide) {
         const Level& F = levels.back();
+        if (o.coarsestHoleRadius > 0 && maxDist / (1 << levels.size()) < o.coarsestHoleRadius &&
+            std::max(F.W, F.H) <= o.coarsestMaxSide)
+            break;
         if (std::min((F.W + 1) / 2, (F.H + 1) / 2) < 2 * P) break;
         Level C = downsample(F, r);
         prepareLevel(C, r, o.borderGamma);
@@ -656,12 +688,39 @@ cv::Mat completeHole(const cv::Mat& image, const cv::Mat& holeIn, const Completi
     if (!ok) return {};
     cv::Mat out = image.clone();
     const Level& L0 = levels[0];
+    // Detail transfer: the vote averages overlapping matches and with them the
+    // photo's finest grain (sensor noise, film grain, fibre). In each hole
+    // pixel the vote's own high-pass is replaced (by the fraction `gain`) with
+    // that of the pixel its match points at; high-pass = image minus its
+    // Gaussian blur (sigma 1, support 7 px). Sources are read only at patch
+    // centres, whose whole patch is known; where the vote already copies its
+    // match exactly, nothing changes.
+    cv::Mat blurred;
+    if (o.detailTransfer > 0) {
+        cv::Mat bgra = L0.img.clone();
+        cv::GaussianBlur(bgra, blurred, cv::Size(2 * r + 1, 2 * r + 1), 1.0, 1.0, cv::BORDER_REPLICATE);
+    }
+    const float gain = static_cast<float>(o.detailTransfer);
     for (int y = L0.hbox.y; y < L0.hbox.y + L0.hbox.height; ++y) {
         const uchar* h = L0.hole.ptr<uchar>(y);
         const cv::Vec4b* in = L0.img.ptr<cv::Vec4b>(y);
+        const cv::Vec2i* nnf = L0.nnf.ptr<cv::Vec2i>(y);
         cv::Vec3b* o3 = out.ptr<cv::Vec3b>(y);
-        for (int x = L0.hbox.x; x < L0.hbox.x + L0.hbox.width; ++x)
-            if (h[x]) o3[x] = cv::Vec3b(in[x][0], in[x][1], in[x][2]);
+        for (int x = L0.hbox.x; x < L0.hbox.x + L0.hbox.width; ++x) {
+            if (!h[x]) continue;
+            if (blurred.empty()) {
+                o3[x] = cv::Vec3b(in[x][0], in[x][1], in[x][2]);
+                continue;
+            }
+            const cv::Vec4b& s = L0.img.at<cv::Vec4b>(nnf[x][1], nnf[x][0]);
+            const cv::Vec4b& bs = blurred.at<cv::Vec4b>(nnf[x][1], nnf[x][0]);
+            const cv::Vec4b& bv = blurred.at<cv::Vec4b>(y, x);
+            for (int c = 0; c < 3; ++c) {
+                const float highSource = static_cast<float>(s[c]) - bs[c];
+                const float highVote = static_cast<float>(in[x][c]) - bv[c];
+                o3[x][c] = cv::saturate_cast<uchar>(in[x][c] + gain * (highSource - highVote));
+            }
+        }
     }
     return out;
 }

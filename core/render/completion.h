@@ -8,7 +8,14 @@
 //     PAMI 2007 - the coarse-to-fine EM: every pixel of the hole is the
 //     weighted vote of the source patches matched to all target patches that
 //     cover it, weights from patch similarity and from the distance to the
-//     hole's border.
+//     hole's border; the dominant mode of the candidate colours (mean
+//     shift) at the finest level, their weighted mean below.
+// Additions, each for a failure seen on real photos: a texture feature
+// channel (Newson et al., "Video Inpainting of Complex Scenes", SIAM J.
+// Imaging Sci. 2014) so flat sky cannot stand in for a textured facade; an
+// onion-peel start at the coarsest level (Efros-Leung order) instead of a
+// smooth one; the pyramid's depth set by the hole's inscribed radius; a final
+// detail transfer that gives each pixel its match's own high-pass.
 //
 // Sources are only patches that lie wholly in the known region, so no hole
 // pixel (an object, or anything else under the mask) is ever read. The result
@@ -27,7 +34,9 @@ namespace boxanim {
 struct CompletionOptions {
     int patchSize = 7;            // odd; patch side in pixels at every level
     std::uint64_t seed = 1;       // random initialisation and search
-    int coarsestSide = 40;        // the pyramid stops when the long side is at most this
+    int coarsestSide = 40;        // the pyramid stops when the long side is at most this ...
+    double coarsestHoleRadius = 10; // ... or before the hole's inscribed radius falls below this (pixels), 0: off,
+    int coarsestMaxSide = 200;      // ... once the long side is at most this
     int searchSide = 1100;        // levels with a longer side only refine the upsampled field locally
     int coarseEmIterations = 8;   // EM iterations at the coarsest level ...
     int fineEmIterations = 2;     // ... falling linearly to this at the finest searched level
@@ -36,6 +45,7 @@ struct CompletionOptions {
     double borderGamma = 1.3;     // vote confidence gamma^-(distance to the border), Wexler et al.
     double textureGain = 2.0;     // weight of the texture feature (mean gradient magnitude) in patch distances; 0: colour only
     double modeBandwidth = 16;    // mean-shift kernel (grey levels) for the vote's mode; <= 0: weighted mean
+    double detailTransfer = 1.0;  // share of the vote's high-pass replaced by its match's (finest level); 0: off
     int modeLevels = 1;           // the mode is used at this many of the finest levels, the mean below
     // Holes whose every pixel is within this distance of a known pixel (thin
     // slivers, a few pixels) are filled by Telea diffusion instead.

@@ -54,6 +54,6 @@ std::string fillQualityBenchmark(const std::string& outDir = {}, int repeats = 3
 // hole share of the area, on procedural images; a Markdown table.
 std::string fillSpeedBenchmark(const std::vector<double>& megapixels = {0.5, 0.786, 4.0},
                                const std::vector<double>& holeShares = {0.05, 0.15, 0.30},
-                               int repeats = 3);
+                               int repeats = 3, const CompletionOptions& options = {});
 
 }  // namespace boxanim
