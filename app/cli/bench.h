@@ -14,6 +14,9 @@ struct BenchOptions {
     int steps = 4;
     bool quick = false;           // tiny sizes, for the CTest case
     std::string jsonPath;         // also write the JSON here
+    bool fill = false;            // only the clean-plate fill benchmark (speed table, quality on real photos)
+    std::string outDir;           // fill: write the per-scene plates and the before/after strip here
+    int repeats = 3;              // fill: timings are the median of this many runs
 };
 
 int runBench(const BenchOptions& options);

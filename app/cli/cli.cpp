@@ -39,6 +39,7 @@ const char* kUsage =
     "                  [--frames N] [--fps N] [--models DIR] [--timings]\n"
     "       boxanim-cli eval PROJECT VIDEO     adherence measures as JSON\n"
     "       boxanim-cli bench [PROJECT] [--device D] [--steps N] [--models DIR] [--json FILE] [--quick]\n"
+    "       boxanim-cli bench --fill [--out DIR] [--repeats N]   clean-plate fill: speed and quality\n"
     "       boxanim-cli --version\n";
 
 // Positional arguments plus --key value options; flags listed in `flags` take no value.
@@ -355,7 +356,8 @@ int cmdEval(const std::vector<std::string>& argv) {
 }
 
 int cmdBench(const std::vector<std::string>& argv) {
-    Args a = Args::parse(argv, 1, {"--device", "--steps", "--models", "--json"}, {"--quick"});
+    Args a = Args::parse(argv, 1, {"--device", "--steps", "--models", "--json", "--out", "--repeats"},
+                         {"--quick", "--fill"});
     if (a.positional.size() > 1) throw InputError("bench: expected at most one PROJECT");
     BenchOptions o;
     if (!a.positional.empty()) o.project = a.positional[0];
@@ -364,6 +366,9 @@ int cmdBench(const std::vector<std::string>& argv) {
     if (auto v = a.get("--models")) o.modelsDir = *v;
     if (auto v = a.get("--json")) o.jsonPath = *v;
     o.quick = a.get("--quick").has_value();
+    o.fill = a.get("--fill").has_value();
+    if (auto v = a.get("--out")) o.outDir = *v;
+    if (auto v = a.get("--repeats")) o.repeats = static_cast<int>(parseInt("--repeats", *v, 1, 100));
     return runBench(o);
 }
 
