@@ -131,7 +131,7 @@ std::string plateCacheKey(const cv::Mat& image, const std::vector<cv::Mat>& matt
         const CompletionOptions& c = options.completion;
         if (options.method == PlateMethod::Completion) {
             for (int v : {c.patchSize, c.coarsestSide, c.searchSide, c.coarseEmIterations, c.fineEmIterations,
-                          c.refineEmIterations, c.refineRadius, c.modeLevels, c.coarsestMaxSide})
+                          c.refineEmIterations, c.refineRadius, c.modeLevels, c.coarsestMaxSide, c.gradientIterations})
                 h.word(static_cast<std::uint64_t>(v));
             h.word(c.seed);
             for (double v : {c.coarsestHoleRadius, c.borderGamma, c.textureGain, c.modeBandwidth, c.detailTransfer,

@@ -632,6 +632,108 @@ bool runPyramid(std::vector<Level>& levels, const CompletionOptions& o, int dynP
     return true;
 }
 
+// Gradient-domain correction (as in Darabi et al., "Image Melding", 2012):
+// copied patches agree with their neighbours in colour only up to the
+// patches' own offsets, which shows as seams where the photo is a smooth
+// gradient (sky, a lit wall). Inside the hole, the colours f = v + c are made
+// to have, in the least-squares sense, the steps that the sources of both
+// neighbours show (the mean of the two) where the copies continue each other,
+// and no step across a seam between unrelated copies; at the border the vote's own
+// step is kept (the vote already blends into the border, and fitting there
+// would bleed every border mismatch into the hole as a glow). The correction
+// c solves a Poisson equation, coarse to fine over the same pyramid
+// (restricted residuals, symmetric Gauss-Seidel at every level, the coarser
+// solution as the start): sequential, so deterministic.
+void gradientCorrect(std::vector<Level>& levels, int coarseIterations, int fineIterations, float seamTolerance) {
+    const int K = static_cast<int>(levels.size());
+    Level& L0 = levels[0];
+    static const int kDx[4] = {1, -1, 0, 0}, kDy[4] = {0, 0, 1, -1};
+    std::vector<cv::Mat> res(K), cor(K);
+    res[0] = cv::Mat::zeros(L0.H, L0.W, CV_32FC3);
+    auto colour = [&](int x, int y) {
+        const cv::Vec4b& p = L0.img.at<cv::Vec4b>(y, x);
+        return cv::Vec3f(p[0], p[1], p[2]);
+    };
+    for (int y = L0.hbox.y; y < L0.hbox.y + L0.hbox.height; ++y)
+        for (int x = L0.hbox.x; x < L0.hbox.x + L0.hbox.width; ++x) {
+            if (!L0.hole.at<uchar>(y, x)) continue;
+            const cv::Vec2i s = L0.nnf.at<cv::Vec2i>(y, x);
+            const cv::Vec3f v = colour(x, y);
+            cv::Vec3f acc(0, 0, 0);
+            for (int e = 0; e < 4; ++e) {
+                const int qx = x + kDx[e], qy = y + kDy[e];
+                if (qx < 0 || qy < 0 || qx >= L0.W || qy >= L0.H) continue;
+                // Where both ends copy the same source region (coherent), the
+                // target difference is the source's (s +- e is inside the
+                // source patch, so known); across a seam between two copies,
+                // none: the seam is smoothed away.
+                // Next to a known pixel the vote's step is kept (the vote
+                // already blends into the border; a Poisson fit there would
+                // bleed every border mismatch into the hole as a glow).
+                if (!L0.hole.at<uchar>(qy, qx)) continue;
+                // Where the two copies continue each other (x's source
+                // predicts q's colour, and q's x's), the step both sources
+                // show; across a seam between unrelated copies, none: the
+                // seam is smoothed away. s + e and t - e lie in source
+                // patches, so they are known.
+                const cv::Vec2i t = L0.nnf.at<cv::Vec2i>(qy, qx);
+                const cv::Vec3f sx = colour(s[0], s[1]), sq = colour(s[0] + kDx[e], s[1] + kDy[e]);
+                const cv::Vec3f tx = colour(t[0] - kDx[e], t[1] - kDy[e]), tq = colour(t[0], t[1]);
+                const cv::Vec3f mismatch = (sq - tq) + (sx - tx);
+                const float m = std::abs(mismatch[0]) + std::abs(mismatch[1]) + std::abs(mismatch[2]);
+                const cv::Vec3f d = m <= seamTolerance ? 0.5f * ((sx - sq) + (tx - tq)) : cv::Vec3f(0, 0, 0);
+                acc += d - (v - colour(qx, qy));
+            }
+            res[0].at<cv::Vec3f>(y, x) = acc;
+        }
+    for (int k = 1; k < K; ++k) {
+        const Level& F = levels[k - 1];
+        const Level& C = levels[k];
+        res[k] = cv::Mat::zeros(C.H, C.W, CV_32FC3);
+        for (int y = 0; y < F.H; ++y)
+            for (int x = 0; x < F.W; ++x)
+                if (F.hole.at<uchar>(y, x)) res[k].at<cv::Vec3f>(y / 2, x / 2) += res[k - 1].at<cv::Vec3f>(y, x);
+    }
+    for (int k = K - 1; k >= 0; --k) {
+        const Level& L = levels[k];
+        cor[k] = cv::Mat::zeros(L.H, L.W, CV_32FC3);
+        if (k < K - 1)
+            for (int y = 0; y < L.H; ++y)
+                for (int x = 0; x < L.W; ++x)
+                    if (L.hole.at<uchar>(y, x)) cor[k].at<cv::Vec3f>(y, x) = cor[k + 1].at<cv::Vec3f>(y / 2, x / 2);
+        const cv::Rect box = L.hbox;
+        const int iterations = k == K - 1 ? coarseIterations : fineIterations;
+        for (int it = 0; it < iterations; ++it)
+            for (int yi = 0; yi < box.height; ++yi) {
+                // Alternate the sweep direction (symmetric Gauss-Seidel).
+                const int y = it % 2 ? box.y + box.height - 1 - yi : box.y + yi;
+                const uchar* h = L.hole.ptr<uchar>(y);
+                cv::Vec3f* c = cor[k].ptr<cv::Vec3f>(y);
+                const cv::Vec3f* rr = res[k].ptr<cv::Vec3f>(y);
+                for (int xi = 0; xi < box.width; ++xi) {
+                    const int x = it % 2 ? box.x + box.width - 1 - xi : box.x + xi;
+                    if (!h[x]) continue;
+                    cv::Vec3f sum = rr[x];
+                    int n = 0;
+                    for (int e = 0; e < 4; ++e) {
+                        const int qx = x + kDx[e], qy = y + kDy[e];
+                        if (qx < 0 || qy < 0 || qx >= L.W || qy >= L.H) continue;
+                        ++n;
+                        if (L.hole.at<uchar>(qy, qx)) sum += cor[k].at<cv::Vec3f>(qy, qx);
+                    }
+                    if (n) c[x] = sum * (1.f / n);
+                }
+            }
+    }
+    for (int y = L0.hbox.y; y < L0.hbox.y + L0.hbox.height; ++y)
+        for (int x = L0.hbox.x; x < L0.hbox.x + L0.hbox.width; ++x) {
+            if (!L0.hole.at<uchar>(y, x)) continue;
+            cv::Vec4b& p = L0.img.at<cv::Vec4b>(y, x);
+            const cv::Vec3f& c = cor[0].at<cv::Vec3f>(y, x);
+            for (int ch = 0; ch < 3; ++ch) p[ch] = cv::saturate_cast<uchar>(p[ch] + c[ch]);
+        }
+}
+
 cv::Mat telea(const cv::Mat& image, const cv::Mat& hole) {
     cv::Mat out;
     cv::inpaint(image, hole, out, 3.0, cv::INPAINT_TELEA);
@@ -686,6 +788,7 @@ cv::Mat completeHole(const cv::Mat& image, const cv::Mat& holeIn, const Completi
                   : P == 9 ? runPyramid<9>(levels, o, P)
                            : runPyramid<0>(levels, o, P);
     if (!ok) return {};
+    if (o.gradientIterations > 0) gradientCorrect(levels, 8 * o.gradientIterations, o.gradientIterations, 6.f);
     cv::Mat out = image.clone();
     const Level& L0 = levels[0];
     // Detail transfer: the vote averages overlapping matches and with them the

@@ -46,6 +46,7 @@ struct CompletionOptions {
     double textureGain = 2.0;     // weight of the texture feature (mean gradient magnitude) in patch distances; 0: colour only
     double modeBandwidth = 16;    // mean-shift kernel (grey levels) for the vote's mode; <= 0: weighted mean
     double detailTransfer = 1.0;  // share of the vote's high-pass replaced by its match's (finest level); 0: off
+    int gradientIterations = 20;  // Gauss-Seidel sweeps per level of the gradient-domain correction; 0: off
     int modeLevels = 1;           // the mode is used at this many of the finest levels, the mean below
     // Holes whose every pixel is within this distance of a known pixel (thin
     // slivers, a few pixels) are filled by Telea diffusion instead.
