@@ -204,15 +204,18 @@ Level downsample(const Level& F, int r) {
     return C;
 }
 
-// The starting guess of the coarsest level, onion-peel synthesis (Efros and
-// Leung's order, as used to start multi-scale completion): ring by ring from
-// the border inwards, each unknown pixel takes the centre of the source patch
-// that best matches its already-known neighbourhood (SSD over the known
-// pixels only, exhaustive over the sources, which are few at this level). A
-// smooth start (diffusion) would pull the EM towards flat sources such as sky;
-// this one starts from the surroundings' texture. The matches also seed the
-// field of the hole's pixels.
-void onionFill(Level& L, int r, std::uint64_t seed, int globalCandidates, long pairBudget) {
+// The starting guess of the coarsest level, in onion-peel order (ring by
+// ring from the border inwards). Every unknown pixel is matched against its
+// already-known neighbourhood (SSD over the known pixels only; a spread of
+// sources, the neighbours' continuations, a local refinement): the matches
+// seed the hole's field. Its colour is then either the mean of its known
+// 8-neighbours (smooth, the default) or the match's centre (Efros-Leung
+// synthesis). The synthesis start continues structure better (a facade's
+// window grid) but, being greedy, can grow a whole object out of the removed
+// object's shadow (a candy on the white table of the example project); the
+// smooth start never invents one, and with the texture feature it no longer
+// pulls the EM to flat sky.
+void onionFill(Level& L, int r, std::uint64_t seed, int globalCandidates, long pairBudget, bool smooth) {
     cv::Mat unknown = L.hole.clone();
     cv::Mat filled = cv::Mat::zeros(L.H, L.W, CV_8UC1);  // pixels given a match by this fill
     const int nSources = static_cast<int>(L.sources.size());
@@ -277,7 +280,24 @@ void onionFill(Level& L, int r, std::uint64_t seed, int globalCandidates, long p
                     for (int dx = -rad; dx <= rad; ++dx)
                         if (dx || dy) tryQ(c + cv::Point(dx, dy));
             }
-            L.img.at<cv::Vec4b>(p) = L.img.at<cv::Vec4b>(bestQ);
+            if (smooth) {
+                // Diffusion start: the mean of the known 8-neighbours.
+                cv::Vec4i sum(0, 0, 0, 0);
+                int n = 0;
+                for (int dy = -1; dy <= 1; ++dy)
+                    for (int dx = -1; dx <= 1; ++dx) {
+                        const int yy = p.y + dy, xx = p.x + dx;
+                        if (yy < 0 || yy >= L.H || xx < 0 || xx >= L.W || unknown.at<uchar>(yy, xx)) continue;
+                        const cv::Vec4b& c = L.img.at<cv::Vec4b>(yy, xx);
+                        for (int ch = 0; ch < kC; ++ch) sum[ch] += c[ch];
+                        ++n;
+                    }
+                cv::Vec4b v;
+                for (int ch = 0; ch < kC; ++ch) v[ch] = static_cast<uchar>((sum[ch] + n / 2) / std::max(1, n));
+                L.img.at<cv::Vec4b>(p) = v;
+            } else {
+                L.img.at<cv::Vec4b>(p) = L.img.at<cv::Vec4b>(bestQ);
+            }
             L.nnf.at<cv::Vec2i>(p) = cv::Vec2i(bestQ.x, bestQ.y);
             unknown.at<uchar>(p) = 0;
             filled.at<uchar>(p) = 1;
@@ -597,7 +617,7 @@ bool runPyramid(std::vector<Level>& levels, const CompletionOptions& o, int dynP
         const float bandwidth = l < o.modeLevels ? static_cast<float>(o.modeBandwidth) : 0.f;
         if (l == coarsest) {
             randomField(L, o.seed, l);
-            onionFill(L, r, o.seed, 400, 2'000'000);
+            onionFill(L, r, o.seed, 400, 2'000'000, o.smoothStart);
         } else {
             upsampleField(L, levels[l + 1], o.seed, l, r);
             const cv::Mat w = voteWeights(L, false);

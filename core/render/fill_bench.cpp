@@ -228,7 +228,7 @@ std::string fillQualityBenchmark(const std::string& outDir, int repeats) {
           "| fill ms |\n|---|---|---|---|---|---|---|---|---|---|---|\n";
     double sumDetail[2] = {0, 0}, sumPsnr[2] = {0, 0}, worstGap = 1e9;
     std::vector<std::vector<cv::Mat>> strip;
-    const int tileH = 150;
+    const int tileH = 120;
     for (const FillScene& s : scenes) {
         const cv::Mat hole = plateHole(s.image.size(), {s.matte});
         FillScore score[2];
