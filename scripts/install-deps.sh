@@ -10,6 +10,7 @@ PACKAGES=(
   libopencv-dev libopencv-contrib-dev
   libavcodec-dev libavformat-dev libavutil-dev libswscale-dev libavfilter-dev
   nlohmann-json3-dev
+  libpng-dev        # core/media decodes PNG references itself (quiet, bounded)
   ffmpeg            # ffprobe: tests read exported files back
   xvfb xauth        # the editor on a machine without a display
   locales           # de_DE.UTF-8 for the locale round-trip test
@@ -19,6 +20,15 @@ PACKAGES=(
   python3-torch     # model_python_reference: the Python port checks the C++ network
   opencv-doc python3-skimage  # sample photos for the clean-plate fill benchmark (boxanim-cli bench --fill)
 )
+
+# `install-deps.sh --fuzz` (or BOXANIM_FUZZ=1): clang and its libFuzzer runtime
+# for the BOXANIM_FUZZ build (the "fuzz" CMake preset); nothing otherwise.
+for arg in "$@"; do
+  if [ "$arg" = "--fuzz" ]; then BOXANIM_FUZZ=1; fi
+done
+if [ "${BOXANIM_FUZZ:-0}" = "1" ]; then
+  PACKAGES+=(clang libclang-rt-dev)
+fi
 
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi

@@ -2,11 +2,14 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 
@@ -18,6 +21,7 @@
 #include "core/eval/evaluate.h"
 #include "core/media/exporter.h"
 #include "core/media/image_io.h"
+#include "core/media/media_log.h"
 #include "core/project/project_io.h"
 
 namespace boxanim {
@@ -26,17 +30,44 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// SIGINT and SIGTERM (issue 14 item 4). Outside a DeferSignals scope nothing
+// needs cleaning up: the handler says so and exits 1 at once. Inside one
+// (a render with its temporary output, an atomic save) it only raises the
+// cancel flag; the job stops at its next check, the temporary output is
+// removed and the command returns 1.
+std::atomic<bool> gCancel{false};
+std::atomic<int> gDefer{0};
+static_assert(std::atomic<bool>::is_always_lock_free && std::atomic<int>::is_always_lock_free,
+              "the signal handler needs lock-free atomics");
+
+extern "C" void onTerminatingSignal(int) {
+    gCancel.store(true);
+    if (gDefer.load() == 0) {
+        static const char msg[] = "boxanim-cli: interrupted\n";
+        [[maybe_unused]] const ssize_t n = ::write(STDERR_FILENO, msg, sizeof msg - 1);
+        ::_exit(kExitRuntime);
+    }
+}
+
+struct DeferSignals {
+    DeferSignals() { gDefer.fetch_add(1); }
+    ~DeferSignals() { gDefer.fetch_sub(1); }
+    DeferSignals(const DeferSignals&) = delete;
+    DeferSignals& operator=(const DeferSignals&) = delete;
+};
+
 // Bad arguments or a bad input file: exit code 2.
 struct InputError : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
 const char* kUsage =
-    "usage: boxanim-cli new IMAGE -o PROJECT\n"
-    "       boxanim-cli info PROJECT\n"
-    "       boxanim-cli render PROJECT -o OUT.{mp4,webm,gif}|DIR [--engine boxflow|cutout]\n"
-    "                  [--seed N] [--steps N] [--device auto|cpu|cuda] [--size WxH]\n"
-    "                  [--frames N] [--fps N] [--models DIR] [--timings]\n"
+    "usage: boxanim-cli [--verbose] COMMAND ...\n"
+    "       boxanim-cli new IMAGE -o PROJECT\n"
+    "       boxanim-cli info PROJECT           validate (the image's header too); tracks as JSON\n"
+    "       boxanim-cli render PROJECT -o OUT.{mp4,webm,gif}|DIR [--format mp4|webm|gif|png]\n"
+    "                  [--engine boxflow|cutout] [--seed N] [--steps N] [--device auto|cpu|cuda]\n"
+    "                  [--size WxH] [--frames N] [--fps N] [--models DIR] [--timings]\n"
     "       boxanim-cli eval PROJECT VIDEO     adherence measures as JSON\n"
     "       boxanim-cli bench [PROJECT] [--device D] [--steps N] [--models DIR] [--json FILE] [--quick]\n"
     "       boxanim-cli bench --fill [--out DIR] [--repeats N]   clean-plate fill: speed and quality\n"
@@ -77,11 +108,18 @@ struct Args {
     }
 };
 
+// Plain decimal digits only (issue 14 item 9): "+5", " 5", "5 ", "0x5" and
+// "-1" are mistakes to report, not numbers to guess.
+bool allDigits(const std::string& v) {
+    return !v.empty() && v.size() <= 20 &&
+           std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
 long long parseInt(const std::string& option, const std::string& v, long long lo, long long hi) {
     std::size_t used = 0;
     long long x = 0;
     try {
-        x = std::stoll(v, &used);
+        if (allDigits(v)) x = std::stoll(v, &used);
     } catch (const std::exception&) {
         used = 0;
     }
@@ -95,7 +133,7 @@ std::uint64_t parseSeed(const std::string& v) {
     std::size_t used = 0;
     unsigned long long x = 0;
     try {
-        if (!v.empty() && v[0] != '-') x = std::stoull(v, &used);
+        if (allDigits(v)) x = std::stoull(v, &used);
     } catch (const std::exception&) {
         used = 0;
     }
@@ -118,17 +156,23 @@ void checkWritableOutput(const std::string& out, ExportFormat format) {
         throw InputError(out + ": cannot write output: folder " + dir.string() + " is not writable");
     if (format != ExportFormat::PngSequence && fs::is_directory(p, ec))
         throw InputError(out + ": cannot write output: a folder of that name exists");
+    if (format == ExportFormat::PngSequence && fs::exists(p, ec) && !fs::is_directory(p, ec))
+        throw InputError(out + ": cannot write PNG frames: exists and is not a directory");
 }
 
+// The project's reference, checked (probeReference: regular file, size,
+// header) and loaded; any fault is the input's: one line naming the project
+// and the image.
 cv::Mat loadReferenceImage(const Project& project, const std::string& projectPath) {
     const std::string imagePath = resolveReferencePath(project, projectPath);
     std::error_code ec;
     if (!fs::exists(imagePath, ec))
         throw InputError(projectPath + ": /reference/path: image " + imagePath + " does not exist");
     try {
+        probeReference(imagePath);
         return loadReference(imagePath);
     } catch (const std::exception& e) {
-        throw InputError(e.what());
+        throw InputError(projectPath + ": /reference/path: " + e.what());
     }
 }
 
@@ -159,7 +203,11 @@ int cmdNew(const std::vector<std::string>& argv) {
         p.output.width = std::max(16, static_cast<int>(p.output.width * 1920.0 / longSide));
         p.output.height = std::max(16, static_cast<int>(p.output.height * 1920.0 / longSide));
     }
-    saveProject(p, out);
+    {
+        DeferSignals defer;  // the atomic save finishes (or removes its temporary file)
+        saveProject(p, out);
+    }
+    if (gCancel.load()) return kExitRuntime;
     std::printf("%s: new project for %s (%dx%d, %d frames at %d fps)\n", out.c_str(), image.c_str(),
                 loaded.cols, loaded.rows, p.timeline.frames, p.timeline.fps);
     return kExitOk;
@@ -171,10 +219,29 @@ int cmdInfo(const std::vector<std::string>& argv) {
     const std::string path = a.positional[0];
     const Project p = loadProject(path);
     const std::string imagePath = resolveReferencePath(p, path);
+    // The reference is checked exactly as render checks it, without decoding
+    // the pixels (issue 14 item 8).
+    std::string imageProblem;
+    ReferenceInfo ref;
     std::error_code ec;
+    if (!fs::exists(imagePath, ec)) {
+        imageProblem = "/reference/path: image " + imagePath + " does not exist";
+    } else {
+        try {
+            ref = probeReference(imagePath);
+        } catch (const std::exception& e) {
+            imageProblem = std::string("/reference/path: ") + e.what();
+        }
+    }
     nlohmann::json doc;
     doc["project"] = path;
-    doc["image"] = {{"path", imagePath}, {"exists", fs::exists(imagePath, ec)}};
+    doc["image"] = {{"path", imagePath}, {"exists", fs::exists(imagePath, ec)},
+                    {"usable", imageProblem.empty()}};
+    if (imageProblem.empty()) {
+        doc["image"]["format"] = ref.format;
+        doc["image"]["width"] = ref.width;
+        doc["image"]["height"] = ref.height;
+    }
     doc["timeline"] = {{"frames", p.timeline.frames}, {"fps", p.timeline.fps}};
     doc["output"] = {{"width", p.output.width}, {"height", p.output.height}};
     const Tracks tracks = expandTracks(p, {p.generation.variety});
@@ -191,29 +258,31 @@ int cmdInfo(const std::vector<std::string>& argv) {
     }
     doc["objects"] = objs;
     std::printf("%s\n", doc.dump(2).c_str());
-    if (!fs::exists(imagePath, ec)) {
-        std::fprintf(stderr, "%s: /reference/path: image %s does not exist\n", path.c_str(),
-                     imagePath.c_str());
+    if (!imageProblem.empty()) {
+        std::fprintf(stderr, "boxanim-cli: %s: %s\n", path.c_str(), imageProblem.c_str());
         return kExitBadInput;
     }
-    return kExitOk;
+    return gCancel.load() ? kExitRuntime : kExitOk;
 }
-
-std::atomic<bool> gCancel{false};
-extern "C" void onInterrupt(int) { gCancel.store(true); }
 
 int cmdRender(const std::vector<std::string>& argv) {
     Args a = Args::parse(argv, 1,
-                         {"-o", "--engine", "--seed", "--steps", "--device", "--size", "--frames",
-                          "--fps", "--models"},
+                         {"-o", "--format", "--engine", "--seed", "--steps", "--device", "--size",
+                          "--frames", "--fps", "--models"},
                          {"--timings"});
     if (a.positional.size() != 1 || !a.get("-o"))
         throw InputError("render: expected PROJECT -o OUT");
     const std::string path = a.positional[0], out = *a.get("-o");
-    const auto format = exportFormatFromPath(out);
-    if (!format)
-        throw InputError(out + ": unknown output format (expected .mp4, .webm, .gif or a folder "
-                               "for PNG frames)");
+    std::optional<ExportFormat> format;
+    if (auto v = a.get("--format")) {
+        format = exportFormatFromName(*v);
+        if (!format) throw InputError("--format: expected mp4, webm, gif or png, got \"" + *v + "\"");
+    } else {
+        format = exportFormatFromPath(out);
+        if (!format)
+            throw InputError(out + ": unknown output format (expected .mp4, .webm, .gif, or a "
+                                   "folder for PNG frames)");
+    }
 
     const Project project = loadProject(path);
     checkWritableOutput(out, *format);
@@ -244,61 +313,72 @@ int cmdRender(const std::vector<std::string>& argv) {
     if (auto v = a.get("--fps")) req.fps = static_cast<int>(parseInt("--fps", *v, 1, 240));
     if (auto v = a.get("--models")) req.modelsDir = *v;
     req.wantPreviews = false;
+    if (const std::string problem = requestProblem(req); !problem.empty())
+        throw InputError(path + ": " + problem);
+    if (gCancel.load()) return kExitRuntime;
 
-    std::signal(SIGINT, onInterrupt);
+    // From here a signal cancels the job and the exporter's temporary file goes.
+    DeferSignals defer;
+    const cv::Size size = outputSize(req);
+    const int fps = req.fps > 0 ? req.fps : project.timeline.fps;
+    const int frames = req.frames > 0 ? req.frames : project.timeline.frames;
+    std::unique_ptr<Exporter> exporter;
+    try {
+        exporter = std::make_unique<Exporter>(out, *format, size, fps);
+    } catch (const MediaError& e) {
+        throw InputError(e.what());  // the output path is the user's argument
+    }
+    if (const cv::Size enc = encodedSize(*format, size); enc != size)
+        std::fprintf(stderr,
+                     "note: MP4 (H.264) stores colour at half resolution (4:2:0), which needs even "
+                     "sides: %dx%d is written as %dx%d, the last %s repeated; WebM, GIF and PNG "
+                     "keep %dx%d exactly\n",
+                     size.width, size.height, enc.width, enc.height,
+                     enc.width != size.width && enc.height != size.height ? "column and row"
+                     : enc.width != size.width                          ? "column"
+                                                                        : "row",
+                     size.width, size.height);
+
     ProgressBar bar(stderr);
     JobCallbacks cb;
     cb.cancel = &gCancel;
-    cb.progress = [&](const GenerationProgress& p) { bar.update(p.stage, p.fraction * 0.9); };
+    cb.progress = [&](const GenerationProgress& p) { bar.update(p.stage, p.fraction); };
+    // Frames go to the encoder as they are rendered: memory does not grow
+    // with the frame count (issue 14 item 3).
+    double encodeMs = 0;
+    cb.frame = [&](int, const cv::Mat& f) {
+        const auto t = std::chrono::steady_clock::now();
+        exporter->addFrame(f);
+        encodeMs += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t).count();
+        return !gCancel.load();
+    };
     GenerationResult result = generate(req, cb);
     for (const auto& n : result.notices) std::fprintf(stderr, "note: %s\n", n.c_str());
-    if (result.state == JobState::Cancelled) {
+    if (result.state == JobState::Cancelled || gCancel.load()) {
+        exporter.reset();  // removes the temporary output
         bar.finish("cancelled");
         return kExitRuntime;
     }
     if (result.state != JobState::Finished) {
-        bar.finish("failed");
-        std::fprintf(stderr, "%s: %s\n", path.c_str(), result.message.c_str());
+        exporter.reset();
+        bar.clear();
+        std::fprintf(stderr, "boxanim-cli: %s: %s\n", path.c_str(), result.message.c_str());
         return kExitRuntime;
     }
-
-    const auto encodeStart = std::chrono::steady_clock::now();
-    {
-        const cv::Size size = result.frames.front().size();
-        if (const cv::Size enc = encodedSize(*format, size); enc != size)
-            std::fprintf(stderr,
-                         "note: MP4 (H.264) stores colour at half resolution (4:2:0), which needs even "
-                         "sides: %dx%d is written as %dx%d, the last %s repeated; WebM, GIF and PNG "
-                         "keep %dx%d exactly\n",
-                         size.width, size.height, enc.width, enc.height,
-                         enc.width != size.width && enc.height != size.height ? "column and row"
-                         : enc.width != size.width                          ? "column"
-                                                                            : "row",
-                         size.width, size.height);
-        Exporter exporter(out, *format, size, result.fps);
-        for (std::size_t i = 0; i < result.frames.size(); ++i) {
-            if (gCancel.load()) {
-                bar.finish("cancelled");
-                return kExitRuntime;  // the exporter's destructor removes its temporary file
-            }
-            exporter.addFrame(result.frames[i]);
-            bar.update("encoding", 0.9 + 0.1 * double(i + 1) / result.frames.size());
-        }
-        exporter.finish();
-    }
-    const double encodeMs =
-        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - encodeStart).count();
-    bar.finish(out + ": " + std::to_string(result.frames.size()) + " frames, " +
-               std::to_string(result.frames.front().cols) + "x" +
-               std::to_string(result.frames.front().rows) + " at " + std::to_string(result.fps) +
-               " fps (" + result.engine + " on " + result.device + ")");
+    const auto finishStart = std::chrono::steady_clock::now();
+    bar.update("encoding", 0.995);
+    exporter->finish();
+    encodeMs += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - finishStart).count();
+    bar.finish(out + ": " + std::to_string(frames) + " frames, " + std::to_string(size.width) + "x" +
+               std::to_string(size.height) + " at " + std::to_string(fps) + " fps (" + result.engine +
+               " on " + result.device + ")");
     if (a.get("--timings")) {
         const StageTimes& t = result.times;
         double sampler = 0;
         for (double s : t.samplerSteps) sampler += s;
         std::printf("stage      ms\nmatting    %.1f\nplate      %.1f\nplan       %.1f\n"
                     "render     %.1f\nencode     %.1f\n",
-                    t.matting, t.plate, t.plan, t.render, encodeMs);
+                    t.matting, t.plate, t.plan, std::max(0.0, t.render - encodeMs), encodeMs);
         if (!t.samplerSteps.empty())
             std::printf("(sampler: %zu steps, %.1f ms)\n", t.samplerSteps.size(), sampler);
     }
@@ -374,7 +454,22 @@ int cmdBench(const std::vector<std::string>& argv) {
 
 }  // namespace
 
-int runCli(const std::vector<std::string>& args) {
+void installSignalHandlers() {
+    struct sigaction sa {};
+    sa.sa_handler = onTerminatingSignal;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESTART;
+    sigaction(SIGINT, &sa, nullptr);
+    sigaction(SIGTERM, &sa, nullptr);
+}
+
+int runCli(const std::vector<std::string>& argsIn) {
+    // --verbose anywhere: let the media libraries print their own diagnostics.
+    std::vector<std::string> args;
+    for (const std::string& s : argsIn) {
+        if (s == "--verbose") setMediaVerbose(true);
+        else args.push_back(s);
+    }
     if (args.empty() || args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
         std::fputs(kUsage, args.empty() ? stderr : stdout);
         return args.empty() ? kExitBadInput : kExitOk;

@@ -28,6 +28,13 @@ void ProgressBar::update(const std::string& stage, double fraction) {
     lastStage_ = stage;
 }
 
+void ProgressBar::clear() {
+    if (tty_ && lastPercent_ >= 0) {
+        std::fprintf(out_, "\r\033[K");
+        std::fflush(out_);
+    }
+}
+
 void ProgressBar::finish(const std::string& message) {
     const double secs =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();

@@ -12,6 +12,8 @@ public:
     explicit ProgressBar(std::FILE* out);
     void update(const std::string& stage, double fraction);
     void finish(const std::string& message);
+    // Erases a drawn bar (a TTY) so that an error message stands on its own line.
+    void clear();
 
 private:
     std::FILE* out_;

@@ -10,6 +10,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "core/engine/engine_impl.h"
+#include "core/model/boxflow.h"
 #include "core/project/project_io.h"
 #include "core/render/clean_plate.h"
 #include "core/render/cutout.h"
@@ -32,6 +33,35 @@ const char* toString(JobState state) {
 }
 
 std::vector<std::string> engineNames() { return {"boxflow", "cutout"}; }
+
+cv::Size outputSize(const GenerationRequest& req) {
+    return cv::Size(req.outWidth > 0 ? req.outWidth : req.image.cols,
+                    req.outHeight > 0 ? req.outHeight : req.image.rows);
+}
+
+std::string requestProblem(const GenerationRequest& req) {
+    if (req.project.objects.empty())
+        return "/objects: the project has no objects; draw a box around something first";
+    const auto names = engineNames();
+    if (std::find(names.begin(), names.end(), req.engine) == names.end())
+        return "/generation/engine: unknown engine \"" + req.engine + "\" (expected boxflow or cutout)";
+    if (req.engine != "boxflow") return {};
+    if (req.project.objects.size() > static_cast<std::size_t>(kBoxFlowMaxObjects))
+        return "/objects: the boxflow engine handles at most " + std::to_string(kBoxFlowMaxObjects) +
+               " objects, the project has " + std::to_string(req.project.objects.size());
+    std::vector<model::ModelInfo> models;
+    try {
+        models = model::BoxFlowModel::available(req.modelsDir.empty() ? defaultModelsDir() : req.modelsDir);
+    } catch (const std::exception&) {
+        return {};  // the installation's problem: generate() reports it
+    }
+    std::string known;
+    for (const auto& m : models) {
+        if (m.name == req.model) return {};
+        known += (known.empty() ? "" : ", ") + m.name;
+    }
+    return "/generation/model: unknown model \"" + req.model + "\" (available: " + known + ")";
+}
 
 GenerationRequest GenerationRequest::fromProject(const Project& project, const cv::Mat& image) {
     GenerationRequest r;
@@ -163,8 +193,7 @@ GenerationResult generate(const GenerationRequest& req, const JobCallbacks& cb) 
         engine->prepare(req);
         if (cb.cancelled()) return cancelled();
 
-        const cv::Size outSize(req.outWidth > 0 ? req.outWidth : req.image.cols,
-                               req.outHeight > 0 ? req.outHeight : req.image.rows);
+        const cv::Size outSize = outputSize(req);
         Scene scene;
         // Everything below works at the output size when that is smaller: a
         // 40-megapixel photo rendered at 1024 px needs no full-size mattes.
@@ -199,9 +228,15 @@ GenerationResult generate(const GenerationRequest& req, const JobCallbacks& cb) 
         const int frames = req.frames > 0 ? req.frames : req.project.timeline.frames;
         t = Clock::now();
         Renderer renderer(scene.image, scene.mattes, plate, outSize);
-        result.frames.reserve(static_cast<std::size_t>(frames));
+        result.frameSize = outSize;
+        if (!cb.frame) result.frames.reserve(static_cast<std::size_t>(frames));
         const bool complete = renderer.render(*plan, frames, [&](int i, const cv::Mat& f) {
-            result.frames.push_back(f);
+            ++result.framesRendered;
+            if (cb.frame) {
+                if (!cb.frame(i, f)) return false;
+            } else {
+                result.frames.push_back(f);
+            }
             // Stops short of 1: the job is done only when the result is returned.
             report("rendering", renderStart + (0.99 - renderStart) * (i + 1) / frames);
             return !cb.cancelled();

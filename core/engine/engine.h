@@ -69,7 +69,10 @@ struct GenerationResult {
     JobState state = JobState::Queued;
     std::string message;              // failure reason, or empty
     std::vector<std::string> notices; // e.g. "CUDA ran out of memory; finished on the CPU"
-    std::vector<cv::Mat> frames;      // BGR full-size output frames
+    std::vector<cv::Mat> frames;      // BGR full-size output frames (empty when
+                                      // JobCallbacks::frame took them)
+    int framesRendered = 0;           // frames produced (kept or handed to the sink)
+    cv::Size frameSize;               // their size
     int fps = 24;
     std::string engine;               // the engine that produced the frames
     std::string device;               // "cpu" or "cuda"
@@ -80,6 +83,12 @@ struct JobCallbacks {
     std::function<void(const GenerationProgress&)> progress;
     std::function<void(const PreviewFrames&)> preview;
     const std::atomic<bool>* cancel = nullptr;  // checked between every step
+    // Streaming (issue 14 item 3): when set, each full-size output frame is
+    // handed over as soon as it is rendered (index 0..frames-1, in order) and
+    // is not kept in GenerationResult::frames, so memory does not grow with
+    // the frame count. Returning false cancels the job; an exception fails it
+    // with its message. The Mat is only valid during the call (clone to keep).
+    std::function<bool(int index, const cv::Mat& frame)> frame;
 
     bool cancelled() const { return cancel && cancel->load(std::memory_order_relaxed); }
 };
@@ -87,6 +96,17 @@ struct JobCallbacks {
 // Runs one job to completion on the calling thread. Never throws: failures
 // come back as JobState::Failed with a message naming the file or the problem.
 GenerationResult generate(const GenerationRequest& request, const JobCallbacks& callbacks = {});
+
+// The output frame size generate() will produce for a request.
+cv::Size outputSize(const GenerationRequest& request);
+
+// What is wrong with the request as the user gave it, or an empty string: no
+// objects, an unknown engine, more objects than the engine handles, a model
+// name the models folder's manifest does not list. The CLI answers these with
+// exit code 2 before any work starts; generate() fails on them as well.
+// (A missing or unreadable manifest is an installation problem, not the
+// request's: it is left to generate().)
+std::string requestProblem(const GenerationRequest& request);
 
 // The names of the engines generate() accepts.
 std::vector<std::string> engineNames();

@@ -16,6 +16,9 @@
 
 namespace boxanim {
 
+// Object slots of the shipped boxflow models (boxflow_engine.cpp's kSlots).
+constexpr int kBoxFlowMaxObjects = 4;
+
 struct Scene {
     cv::Mat image;                // BGR full resolution
     std::vector<cv::Mat> mattes;  // CV_32FC1 per object, frame 0

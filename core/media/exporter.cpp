@@ -1,6 +1,9 @@
 #include "core/media/exporter.h"
 
+#include "core/media/media_log.h"
+
 #include <fcntl.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -12,6 +15,7 @@
 #include <random>
 #include <regex>
 #include <stdexcept>
+#include <vector>
 
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
@@ -63,14 +67,44 @@ fs::path cleanPath(const std::string& path) {
     return fs::path(p);
 }
 
-// A hidden sibling of `dest`: ".NAME.part-XXXXXXXX[.ext]" in the same folder,
-// so the final rename never crosses file systems.
+// A hidden sibling of `dest`: ".NAME.part-PID-XXXXXXXX[.ext]" in the same
+// folder, so the final rename never crosses file systems. The writer's pid in
+// the name lets a later run tell a dead writer's leftovers (SIGKILL, power
+// loss) from a live one's (removeStaleTemps).
 fs::path siblingTemp(const fs::path& dest, const char* tag, bool keepExtension) {
     fs::path parent = dest.parent_path();
     if (parent.empty()) parent = ".";
-    std::string name = "." + dest.filename().string() + "." + tag + "-" + randomSuffix();
+    std::string name = "." + dest.filename().string() + "." + tag + "-" +
+                       std::to_string(static_cast<long>(::getpid())) + "-" + randomSuffix();
     if (keepExtension) name += dest.extension().string();
     return parent / name;
+}
+
+// Removes ".NAME.part-PID-..." and ".NAME.old-PID-..." siblings of `dest`
+// whose writing process no longer exists. Another live process's temporary
+// output (a parallel render to the same name) is left alone.
+void removeStaleTemps(const fs::path& dest) {
+    fs::path parent = dest.parent_path();
+    if (parent.empty()) parent = ".";
+    const std::string base = "." + dest.filename().string() + ".";
+    std::error_code ec;
+    std::vector<fs::path> stale;
+    for (const auto& entry : fs::directory_iterator(parent, ec)) {
+        const std::string name = entry.path().filename().string();
+        if (name.compare(0, base.size(), base) != 0) continue;
+        std::size_t o = base.size();
+        if (name.compare(o, 5, "part-") == 0) o += 5;
+        else if (name.compare(o, 4, "old-") == 0) o += 4;
+        else continue;
+        const std::size_t dash = name.find('-', o);
+        if (dash == std::string::npos || dash == o || dash - o > 9) continue;
+        if (name.find_first_not_of("0123456789", o) != dash) continue;
+        const long pid = std::stol(name.substr(o, dash - o));
+        if (pid <= 0 || pid == static_cast<long>(::getpid())) continue;
+        if (::kill(static_cast<pid_t>(pid), 0) == 0 || errno != ESRCH) continue;  // alive (or not ours to judge)
+        stale.push_back(entry.path());
+    }
+    for (const fs::path& p : stale) fs::remove_all(p, ec);
 }
 
 bool isFrameName(const std::string& name) {
@@ -105,13 +139,24 @@ const char* toString(ExportFormat format) {
 std::optional<ExportFormat> exportFormatFromPath(const std::string& path) {
     if (path.empty()) return std::nullopt;
     if (path.back() == '/') return ExportFormat::PngSequence;
-    std::error_code ec;
-    if (fs::is_directory(path, ec)) return ExportFormat::PngSequence;
     const std::string ext = lower(fs::path(path).extension().string());
-    if (ext.empty()) return ExportFormat::PngSequence;
+    // A video extension means that video, also when a folder of that name
+    // exists (the Exporter then refuses it; issue 14 item 5).
     if (ext == ".mp4") return ExportFormat::Mp4;
     if (ext == ".webm") return ExportFormat::WebM;
     if (ext == ".gif") return ExportFormat::Gif;
+    if (ext.empty()) return ExportFormat::PngSequence;
+    std::error_code ec;
+    if (fs::is_directory(path, ec)) return ExportFormat::PngSequence;
+    return std::nullopt;
+}
+
+std::optional<ExportFormat> exportFormatFromName(const std::string& name) {
+    const std::string n = lower(name);
+    if (n == "mp4") return ExportFormat::Mp4;
+    if (n == "webm") return ExportFormat::WebM;
+    if (n == "gif") return ExportFormat::Gif;
+    if (n == "png") return ExportFormat::PngSequence;
     return std::nullopt;
 }
 
@@ -156,9 +201,8 @@ struct Exporter::Impl {
 };
 
 void Exporter::Impl::openFile() {
-    // libav logs encoder statistics at INFO on stderr; keep the CLI's output
-    // clean unless someone asked for more (the level is libav-global).
-    if (av_log_get_level() == AV_LOG_INFO) av_log_set_level(AV_LOG_ERROR);
+    // libav logs encoder statistics on stderr; our errors carry the reason.
+    applyAvLogLevel();
     std::error_code ec;
     if (fs::is_directory(dest, ec)) fail("is a directory; cannot write a video file there");
     tmp = siblingTemp(dest, "part", true);
@@ -168,7 +212,12 @@ void Exporter::Impl::openFile() {
     if (fd < 0) {
         const int err = errno;
         std::string why = std::strerror(err);
-        if (err == ENOENT) why += " (folder " + tmp.parent_path().string() + " does not exist)";
+        if (err == ENOENT) {
+            if (fs::is_directory(tmp.parent_path(), ec))
+                why = "cannot create files in folder " + tmp.parent_path().string() + " (" + why + ")";
+            else
+                why += " (folder " + tmp.parent_path().string() + " does not exist)";
+        }
         tmp.clear();
         fail("cannot write: " + why);
     }
@@ -369,6 +418,7 @@ Exporter::Exporter(const std::string& path, ExportFormat format, cv::Size size, 
     if (size.width < 1 || size.height < 1 || size.width > 16384 || size.height > 16384)
         throw std::invalid_argument("Exporter: frame size must be 1..16384 on each side");
     if (fps < 1 || fps > 1000) throw std::invalid_argument("Exporter: fps must be 1..1000");
+    removeStaleTemps(d.dest);
     try {
         if (format == ExportFormat::PngSequence)
             d.openPngDir();
@@ -513,6 +563,7 @@ void exportFrames(const std::vector<cv::Mat>& frames, const std::string& path, i
 }
 
 VideoInfo probeVideo(const std::string& path) {
+    applyAvLogLevel();
     VideoInfo info;
     AVFormatContext* ic = nullptr;
     int err = avformat_open_input(&ic, path.c_str(), nullptr, nullptr);

@@ -4,9 +4,11 @@
 // directory). Exact frame count, size and fps.
 //
 // Streaming: open an Exporter, addFrame() as frames arrive, finish(). Output
-// goes to a temporary file (or directory) beside the destination and is
-// renamed into place only by a successful finish(); the destructor of an
-// unfinished Exporter (an exception, a cancel) removes it. An unwritable
+// goes to a temporary file (or directory) ".NAME.part-PID-XXXXXXXX" beside
+// the destination and is renamed into place only by a successful finish();
+// the destructor of an unfinished Exporter (an exception, a cancel) removes
+// it. Opening an Exporter removes such temporaries of the same NAME whose
+// process PID is gone (a writer killed by SIGKILL). An unwritable
 // destination throws MediaError naming the path when the Exporter is opened.
 //
 // Odd sizes: H.264 in yuv420p needs even sides, so MP4 pads an odd width or
@@ -33,10 +35,14 @@ enum class ExportFormat { Mp4, WebM, Gif, PngSequence };
 
 const char* toString(ExportFormat format);  // "mp4", "webm", "gif", "png"
 
-// By extension (case-insensitive): .mp4, .webm, .gif; a path that ends in '/',
-// names an existing directory or has no extension is a PNG sequence
+// By extension (case-insensitive): .mp4, .webm, .gif - also when a folder of
+// that name exists (writing it then fails: a folder is never silently filled
+// with frames for "out.mp4"). A path that ends in '/', has no extension, or
+// names an existing directory with another extension is a PNG sequence
 // directory. Anything else (e.g. ".avi", ".png"): nothing.
 std::optional<ExportFormat> exportFormatFromPath(const std::string& path);
+// "mp4", "webm", "gif", "png" (case-insensitive), for an explicit --format.
+std::optional<ExportFormat> exportFormatFromName(const std::string& name);
 
 // The size actually encoded for a requested size (MP4 rounds odd sides up).
 cv::Size encodedSize(ExportFormat format, cv::Size size);

@@ -7,11 +7,22 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
-#include <opencv2/videoio.hpp>
+
+#include <fcntl.h>
+#include <png.h>
+#include <zlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/media/media_log.h"
+#include "core/media/video_frame.h"
 
 namespace boxanim {
 
@@ -209,6 +220,80 @@ std::optional<ImageHeader> sniffBmp(const std::string& b, const std::string& nam
     return h;
 }
 
+std::string fileKind(mode_t mode) {
+    if (S_ISDIR(mode)) return "is a directory";
+    if (S_ISFIFO(mode)) return "is a named pipe (FIFO)";
+    if (S_ISCHR(mode)) return "is a character device";
+    if (S_ISBLK(mode)) return "is a block device";
+    if (S_ISSOCK(mode)) return "is a socket";
+    return "is not a regular file";
+}
+
+void checkPixels(const std::string& name, std::int64_t width, std::int64_t height) {
+    const std::int64_t pixels = width * height;
+    if (pixels <= kMaxImagePixels) return;
+    std::ostringstream os;
+    os << "image is " << width << "x" << height << " (" << (pixels + 500000) / 1000000
+       << " megapixels); the limit is " << kMaxImagePixels / 1000000
+       << " megapixels - downscale it first";
+    throw MediaError(name, os.str());
+}
+
+// Width and height from the first bytes of a file, when they are there;
+// nothing otherwise (the full sniff decides then).
+std::optional<std::pair<std::int64_t, std::int64_t>> headerDimensions(std::string_view v) {
+    const std::string b(v);  // the prefix only (at most 256 KiB)
+    if (b.size() >= 24 && b.compare(0, 8, "\x89PNG\r\n\x1a\n") == 0 && b.compare(12, 4, "IHDR") == 0)
+        return std::make_pair<std::int64_t, std::int64_t>(be32(b, 16), be32(b, 20));
+    if (b.size() >= 26 && b[0] == 'B' && b[1] == 'M') {
+        if (le32(b, 14) == 12) return std::make_pair<std::int64_t, std::int64_t>(le16(b, 18), le16(b, 20));
+        return std::make_pair<std::int64_t, std::int64_t>(
+            std::abs(static_cast<std::int64_t>(static_cast<std::int32_t>(le32(b, 18)))),
+            std::abs(static_cast<std::int64_t>(static_cast<std::int32_t>(le32(b, 22)))));
+    }
+    if (b.size() >= 4 && std::uint8_t(b[0]) == 0xFF && std::uint8_t(b[1]) == 0xD8) {
+        for (std::size_t o = 2; o + 9 <= b.size();) {
+            if (std::uint8_t(b[o]) != 0xFF) return std::nullopt;
+            const std::uint8_t m = std::uint8_t(b[o + 1]);
+            if (m == 0xFF) { ++o; continue; }
+            if (m == 0xD8 || (m >= 0xD0 && m <= 0xD7) || m == 0x01) { o += 2; continue; }
+            if (m >= 0xC0 && m <= 0xCF && m != 0xC4 && m != 0xC8 && m != 0xCC)
+                return std::make_pair<std::int64_t, std::int64_t>(be16(b, o + 7), be16(b, o + 5));
+            if (m == 0xDA) return std::nullopt;
+            o += 2 + be16(b, o + 2);
+        }
+        return std::nullopt;
+    }
+    // WebP and TIFF: the full sniff is cheap enough on the prefix when it succeeds.
+    try {
+        if (b.size() >= 12 && b.compare(0, 4, "RIFF") == 0 && b.compare(8, 4, "WEBP") == 0) {
+            std::size_t o = 12;
+            while (o + 8 <= b.size()) {
+                const std::string type = b.substr(o, 4);
+                const std::uint32_t len = le32(b, o + 4);
+                const std::size_t d = o + 8;
+                if (type == "VP8X" && d + 10 <= b.size())
+                    return std::make_pair<std::int64_t, std::int64_t>(le24(b, d + 4) + 1, le24(b, d + 7) + 1);
+                if (type == "VP8L" && d + 5 <= b.size()) {
+                    const std::uint32_t bits = le32(b, d + 1);
+                    return std::make_pair<std::int64_t, std::int64_t>((bits & 0x3FFF) + 1, ((bits >> 14) & 0x3FFF) + 1);
+                }
+                if (type == "VP8 " && d + 10 <= b.size())
+                    return std::make_pair<std::int64_t, std::int64_t>(le16(b, d + 6) & 0x3FFF, le16(b, d + 8) & 0x3FFF);
+                o = d + len + (len & 1);
+            }
+        }
+        if (b.size() >= 8 && (b.compare(0, 4, std::string("II*\0", 4)) == 0 ||
+                              b.compare(0, 4, std::string("MM\0*", 4)) == 0)) {
+            const TiffInfo t = parseTiff(b, 0, b.size());
+            if (t.ok && t.width > 0 && t.height > 0)
+                return std::make_pair<std::int64_t, std::int64_t>(t.width, t.height);
+        }
+    } catch (const std::exception&) {
+    }
+    return std::nullopt;
+}
+
 // Any decoded layout to 8-bit BGR: deeper samples scaled down, grey
 // expanded, and transparency flattened over white (a sticker on a page).
 cv::Mat toBgr8(cv::Mat img) {
@@ -287,64 +372,214 @@ cv::Mat applyExifOrientation(const cv::Mat& image, int orientation) {
     return out;
 }
 
-cv::Mat loadImage(const std::string& path) {
-    std::error_code ec;
-    if (!fs::exists(path, ec)) throw MediaError(path, "no such file");
-    if (fs::is_directory(path, ec)) throw MediaError(path, "is a directory, not an image");
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw MediaError(path, std::string("cannot read: ") + std::strerror(errno));
-    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (in.bad()) throw MediaError(path, "read error");
-    if (bytes.empty()) throw MediaError(path, "empty file, not an image");
+void requireRegularFile(const std::string& path, const char* what) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) {
+        const int err = errno;
+        if (err == ENOENT) throw MediaError(path, "no such file");
+        throw MediaError(path, std::string("cannot read: ") + std::strerror(err));
+    }
+    if (!S_ISREG(st.st_mode)) throw MediaError(path, fileKind(st.st_mode) + ", not " + what);
+}
 
+namespace {
+
+// Reads an image file under the checks 1-3 of the header comment: regular
+// file, at most kMaxImageFileBytes, header dimensions within kMaxImagePixels.
+std::string readImageFile(const std::string& path) {
+    requireRegularFile(path);
+    // O_NONBLOCK: should the path have become a FIFO since the stat, the open
+    // returns at once and fstat tells.
+    const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) throw MediaError(path, std::string("cannot read: ") + std::strerror(errno));
+    struct Closer {
+        int fd;
+        ~Closer() { ::close(fd); }
+    } closer{fd};
+    struct stat st {};
+    if (::fstat(fd, &st) != 0) throw MediaError(path, std::string("cannot read: ") + std::strerror(errno));
+    if (!S_ISREG(st.st_mode)) throw MediaError(path, fileKind(st.st_mode) + ", not an image file");
+    if (st.st_size > kMaxImageFileBytes) {
+        std::ostringstream os;
+        os << "file is " << (st.st_size >> 20) << " MiB; the limit for an image is "
+           << (kMaxImageFileBytes >> 20) << " MiB";
+        throw MediaError(path, os.str());
+    }
+    if (st.st_size == 0) throw MediaError(path, "empty file, not an image");
+    const auto size = static_cast<std::size_t>(st.st_size);
+    std::string bytes;
+    std::size_t got = 0;
+    auto readUpTo = [&](std::size_t want) {
+        while (got < want) {
+            const ssize_t n = ::read(fd, bytes.data() + got, want - got);
+            if (n < 0 && errno == EINTR) continue;
+            if (n < 0) throw MediaError(path, std::string("read error: ") + std::strerror(errno));
+            if (n == 0) break;  // shrank since fstat
+            got += static_cast<std::size_t>(n);
+        }
+    };
+    // The header first: an image too large to decode is refused before the
+    // rest of the file is read (or even its buffer allocated).
+    bytes.resize(std::min<std::size_t>(size, 256 << 10));
+    readUpTo(bytes.size());
+    if (const auto dims = headerDimensions(std::string_view(bytes.data(), got)))
+        checkPixels(path, dims->first, dims->second);
+    if (got == bytes.size() && size > bytes.size()) {
+        bytes.resize(size);
+        readUpTo(size);
+    }
+    bytes.resize(got);
+    if (bytes.empty()) throw MediaError(path, "empty file, not an image");
+    return bytes;
+}
+
+ImageHeader checkedHeader(const std::string& bytes, const std::string& path) {
     const std::optional<ImageHeader> header = sniffImage(bytes, path);
     if (!header)
         throw MediaError(path, "not a supported image (expected PNG, JPEG, WebP, BMP or TIFF)");
-    const std::int64_t pixels = static_cast<std::int64_t>(header->width) * header->height;
-    if (pixels > kMaxImagePixels) {
-        std::ostringstream os;
-        os << "image is " << header->width << "x" << header->height << " ("
-           << (pixels + 500000) / 1000000 << " megapixels); the limit is "
-           << kMaxImagePixels / 1000000 << " megapixels - downscale it first";
-        throw MediaError(path, os.str());
-    }
-    cv::Mat raw(1, static_cast<int>(bytes.size()), CV_8UC1, bytes.data());
-    cv::Mat img;
-    try {
-        img = cv::imdecode(raw, cv::IMREAD_UNCHANGED | cv::IMREAD_IGNORE_ORIENTATION);
-    } catch (const cv::Exception& e) {
-        throw MediaError(path, "cannot decode " + header->format + " image: " + e.err);
-    }
-    if (img.empty()) throw MediaError(path, "cannot decode " + header->format + " image (damaged?)");
-    if (static_cast<std::int64_t>(img.cols) * img.rows > kMaxImagePixels)
-        throw MediaError(path, "image is " + std::to_string(img.cols) + "x" +
-                                   std::to_string(img.rows) + "; the limit is 100 megapixels");
-    return applyExifOrientation(toBgr8(img), header->orientation);
+    checkPixels(path, header->width, header->height);
+    return *header;
 }
 
-cv::Mat loadVideoFrame(const std::string& path, int index) {
-    std::error_code ec;
-    if (!fs::exists(path, ec)) throw MediaError(path, "no such file");
-    cv::VideoCapture cap(path, cv::CAP_FFMPEG);
-    if (!cap.isOpened()) throw MediaError(path, "cannot open as a video");
-    const double w = cap.get(cv::CAP_PROP_FRAME_WIDTH), h = cap.get(cv::CAP_PROP_FRAME_HEIGHT);
-    if (w * h > static_cast<double>(kMaxImagePixels))
-        throw MediaError(path, "video frames are over the 100 megapixel limit");
-    cv::Mat frame;
-    for (int i = 0; i <= std::max(0, index); ++i) {
-        if (!cap.read(frame) || frame.empty())
-            throw MediaError(path, index == 0 ? "video has no readable frame"
-                                              : "video has no frame " + std::to_string(index));
+// libpng through its full API with our own error and warning handlers: its
+// messages end up in the MediaError instead of on stderr.
+struct PngSource {
+    const std::string* bytes = nullptr;
+    std::size_t pos = 0;
+    std::string error;
+};
+
+extern "C" void pngOnError(png_structp png, png_const_charp message) {
+    auto* src = static_cast<PngSource*>(png_get_error_ptr(png));
+    src->error = message ? message : "unknown error";
+    png_longjmp(png, 1);
+}
+extern "C" void pngOnWarning(png_structp, png_const_charp) {}
+extern "C" void pngOnRead(png_structp png, png_bytep out, png_size_t n) {
+    auto* src = static_cast<PngSource*>(png_get_io_ptr(png));
+    if (n > src->bytes->size() - src->pos) png_error(png, "unexpected end of file");
+    std::memcpy(out, src->bytes->data() + src->pos, n);
+    src->pos += n;
+}
+
+cv::Mat decodePng(const std::string& bytes, const std::string& path) {
+    PngSource src;
+    src.bytes = &bytes;
+    png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &src, pngOnError, pngOnWarning);
+    if (!png) throw MediaError(path, "out of memory decoding PNG");
+    png_infop info = png_create_info_struct(png);
+    cv::Mat img;
+    std::vector<png_bytep> rows;
+    if (!info || setjmp(png_jmpbuf(png))) {
+        png_destroy_read_struct(&png, info ? &info : nullptr, nullptr);
+        throw MediaError(path, "truncated or damaged PNG file (" +
+                                   (src.error.empty() ? std::string("out of memory") : src.error) +
+                                   ")");
     }
-    if (frame.type() != CV_8UC3) {
-        cv::Mat bgr;
-        if (frame.channels() == 1)
-            cv::cvtColor(frame, bgr, cv::COLOR_GRAY2BGR);
-        else
-            frame.convertTo(bgr, CV_8UC3);
-        frame = bgr;
+    png_set_read_fn(png, &src, pngOnRead);
+    png_read_info(png, info);
+    const png_uint_32 w = png_get_image_width(png, info), h = png_get_image_height(png, info);
+    const int depth = png_get_bit_depth(png, info), type = png_get_color_type(png, info);
+    if (type == PNG_COLOR_TYPE_PALETTE) png_set_palette_to_rgb(png);
+    if (type == PNG_COLOR_TYPE_GRAY && depth < 8) png_set_expand_gray_1_2_4_to_8(png);
+    if (png_get_valid(png, info, PNG_INFO_tRNS)) png_set_tRNS_to_alpha(png);
+    if (depth == 16) png_set_scale_16(png);  // rounds v / 257, as before
+    png_set_bgr(png);
+    png_set_interlace_handling(png);
+    png_read_update_info(png, info);
+    const int channels = png_get_channels(png, info);
+    img.create(static_cast<int>(h), static_cast<int>(w), CV_8UC(channels));
+    rows.resize(h);
+    for (png_uint_32 y = 0; y < h; ++y) rows[y] = img.ptr<png_byte>(static_cast<int>(y));
+    png_read_image(png, rows.data());
+    png_read_end(png, nullptr);
+    png_destroy_read_struct(&png, &info, nullptr);
+    return img;
+}
+
+// PNG only: inflates the IDAT stream into a 64 KiB scratch buffer and
+// checks it ends where the header says (rows x (1 + row bytes), per Adam7
+// pass when interlaced). Finds damaged compressed data - what decoding would
+// find - without allocating the image.
+void verifyPngData(const std::string& b, const std::string& path) {
+    const std::uint32_t w = be32(b, 16), h = be32(b, 20);
+    const int depth = std::uint8_t(b[24]), type = std::uint8_t(b[25]), interlace = std::uint8_t(b[28]);
+    const int channels = type == 0 ? 1 : type == 2 ? 3 : type == 3 ? 1 : type == 4 ? 2 : type == 6 ? 4 : 0;
+    if (channels == 0 || (depth != 1 && depth != 2 && depth != 4 && depth != 8 && depth != 16))
+        throw MediaError(path, "damaged PNG file (bad colour type or bit depth)");
+    const std::uint64_t bpp = static_cast<std::uint64_t>(channels) * depth;  // bits per pixel
+    auto rawSize = [&](std::uint64_t pw, std::uint64_t ph) -> std::uint64_t {
+        return pw == 0 || ph == 0 ? 0 : ph * (1 + (pw * bpp + 7) / 8);
+    };
+    std::uint64_t expected = 0;
+    if (interlace == 0) {
+        expected = rawSize(w, h);
+    } else {
+        static const int x0[7] = {0, 4, 0, 2, 0, 1, 0}, y0[7] = {0, 0, 4, 0, 2, 0, 1};
+        static const int dx[7] = {8, 8, 4, 4, 2, 2, 1}, dy[7] = {8, 8, 8, 4, 4, 2, 2};
+        for (int p = 0; p < 7; ++p)
+            expected += rawSize((w + dx[p] - 1 - x0[p]) / dx[p], (h + dy[p] - 1 - y0[p]) / dy[p]);
     }
-    return frame.clone();
+    z_stream z{};
+    if (inflateInit(&z) != Z_OK) throw MediaError(path, "out of memory checking PNG data");
+    struct End {
+        z_stream* z;
+        ~End() { inflateEnd(z); }
+    } end{&z};
+    std::vector<unsigned char> scratch(64 << 10);
+    std::uint64_t produced = 0;
+    int rc = Z_OK;
+    for (std::size_t o = 8; o + 12 <= b.size() && rc != Z_STREAM_END;) {
+        const std::uint32_t len = be32(b, o);
+        if (b.compare(o + 4, 4, "IEND") == 0) break;
+        if (b.compare(o + 4, 4, "IDAT") == 0) {
+            z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(b.data() + o + 8));
+            z.avail_in = len;
+            while (z.avail_in > 0 && rc != Z_STREAM_END) {
+                z.next_out = scratch.data();
+                z.avail_out = static_cast<uInt>(scratch.size());
+                rc = inflate(&z, Z_NO_FLUSH);
+                produced += scratch.size() - z.avail_out;
+                if (rc != Z_OK && rc != Z_STREAM_END)
+                    throw MediaError(path, std::string("damaged PNG file (compressed data: ") +
+                                               (z.msg ? z.msg : "inflate failed") + ")");
+                if (produced > expected) break;
+            }
+        }
+        o += 12 + static_cast<std::size_t>(len);
+    }
+    if (produced != expected || rc != Z_STREAM_END)
+        throw MediaError(path, "truncated or damaged PNG file (pixel data is " + std::to_string(produced) +
+                                   " bytes, the header needs " + std::to_string(expected) + ")");
+}
+
+}  // namespace
+
+ImageHeader probeImage(const std::string& path) {
+    const std::string bytes = readImageFile(path);
+    const ImageHeader header = checkedHeader(bytes, path);
+    if (header.format == "png") verifyPngData(bytes, path);
+    return header;
+}
+
+cv::Mat loadImage(const std::string& path) {
+    const std::string bytes = readImageFile(path);
+    const ImageHeader header = checkedHeader(bytes, path);
+    cv::Mat img;
+    if (header.format == "png") {
+        img = decodePng(bytes, path);
+    } else {
+        cv::Mat raw(1, static_cast<int>(bytes.size()), CV_8UC1, const_cast<char*>(bytes.data()));
+        QuietOpenCvLog quiet;
+        try {
+            img = cv::imdecode(raw, cv::IMREAD_UNCHANGED | cv::IMREAD_IGNORE_ORIENTATION);
+        } catch (const cv::Exception& e) {
+            throw MediaError(path, "cannot decode " + header.format + " image: " + e.err);
+        }
+    }
+    if (img.empty()) throw MediaError(path, "cannot decode " + header.format + " image (damaged?)");
+    checkPixels(path, img.cols, img.rows);
+    return applyExifOrientation(toBgr8(img), header.orientation);
 }
 
 bool isVideoPath(const std::string& path) {
@@ -358,6 +593,13 @@ bool isVideoPath(const std::string& path) {
 
 cv::Mat loadReference(const std::string& path) {
     return isVideoPath(path) ? loadVideoFrame(path, 0) : loadImage(path);
+}
+
+ReferenceInfo probeReference(const std::string& path) {
+    if (isVideoPath(path)) return probeVideoReference(path);
+    const ImageHeader h = probeImage(path);
+    const bool swap = h.orientation >= 5 && h.orientation <= 8;
+    return ReferenceInfo{false, h.format, swap ? h.height : h.width, swap ? h.width : h.height};
 }
 
 }  // namespace boxanim

@@ -15,6 +15,7 @@ namespace boxanim::model {
 
 struct BoxFlowModel::Impl {
     ModelInfo info;
+    std::string path;  // the weight file, for messages
     torch::Device device{torch::kCPU};
     BoxFlowNet net{nullptr};
 };
@@ -48,6 +49,7 @@ void BoxFlowModel::load(const std::string& modelsDir, const std::string& name, c
     auto impl = std::make_unique<Impl>();
     impl->info = {loaded.entry.name, loaded.entry.file, loaded.entry.description, parameterCount(*loaded.net)};
     impl->device = device;
+    impl->path = (std::filesystem::path(modelsDir) / loaded.entry.file).string();
     impl->net = loaded.net;
     d = std::move(impl);
 }
@@ -136,6 +138,11 @@ SampleResult BoxFlowModel::sample(const SampleInput& in, const SampleOptions& op
     SampleResult res;
     res.cancelled = r.status == SampleStatus::Cancelled;
     res.stepsDone = r.stepsDone;
+    // Finite weights can still overflow (F16 extremes, a damaged input): a
+    // non-finite sample would render every object invisible. Fail instead.
+    if (r.x0.defined() && !torch::isfinite(r.x0).all().item<bool>())
+        throw std::runtime_error(d->path + ": model '" + d->info.name +
+                                 "' sampled non-finite values (NaN or infinity); its weights may be damaged");
     if (r.x0.defined()) res.output = toOutput(fromModelSpace(r.x0, net->config()), ref);
     return res;
 }

@@ -27,6 +27,20 @@ LoadedNetwork loadVerifiedNetwork(const std::string& modelsDir, const std::strin
     auto weights = readSafetensors(file);
     BoxFlowNet net(e->config);
     loadIntoModule(*net, weights);  // strict: names and shapes
+    // A weight file can carry NaN or infinity with a valid checksum (the
+    // manifest recomputed after the damage); such a model samples NaN and the
+    // renderer would quietly drop every object. Refuse it here, by name.
+    {
+        torch::NoGradGuard noGrad;
+        for (const auto& p : net->named_parameters())
+            if (!torch::isfinite(p.value()).all().item<bool>())
+                throw std::runtime_error(file + ": tensor '" + p.key() +
+                                         "' holds non-finite values (NaN or infinity): the weights are damaged");
+        for (const auto& b : net->named_buffers())
+            if (b.value().is_floating_point() && !torch::isfinite(b.value()).all().item<bool>())
+                throw std::runtime_error(file + ": buffer '" + b.key() +
+                                         "' holds non-finite values (NaN or infinity): the weights are damaged");
+    }
     const int64_t n = parameterCount(*net);
     if (e->parameters != 0 && e->parameters != n)
         throw std::runtime_error(file + ": manifest says " + std::to_string(e->parameters) +

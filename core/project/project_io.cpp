@@ -58,9 +58,23 @@ public:
     void requireObject() const {
         if (!v_.is_object()) fail("expected an object");
     }
+    // Leniency, decided (docs/FORMAT.md "Strings"): U+0000 is refused in
+    // every string - paths and names are C strings further down, and a NUL
+    // would silently cut them short.
     std::string str() const {
         if (!v_.is_string()) fail("expected a string");
-        return v_.get<std::string>();
+        std::string s = v_.get<std::string>();
+        if (s.find('\0') != std::string::npos) fail("string contains U+0000 (a NUL character)");
+        return s;
+    }
+    // Ids and names also refuse the other control characters (U+0001..U+001F,
+    // U+007F): they appear in one-line messages and labels.
+    std::string text() const {
+        std::string s = str();
+        for (unsigned char c : s)
+            if (c < 0x20 || c == 0x7F)
+                fail("string contains a control character (U+" + hex4(c) + ")");
+        return s;
     }
     double num() const {
         if (!v_.is_number()) fail("expected a number");
@@ -90,6 +104,11 @@ public:
     }
 
 private:
+    static std::string hex4(unsigned c) {
+        char buf[8];
+        std::snprintf(buf, sizeof buf, "%04X", c);
+        return buf;
+    }
     long long checkRange(long long x, long long lo, long long hi) const {
         if (x < lo || x > hi)
             fail("expected an integer between " + std::to_string(lo) + " and " +
@@ -187,7 +206,7 @@ Project parse(const json& doc, const std::string& file) {
     if (root["format"].str() != "boxanim-project")
         root["format"].fail("expected \"boxanim-project\" (this is not a BoxAnim project file)");
     Project p;
-    p.id = root["id"].str();
+    p.id = root["id"].text();
     if (p.id.empty()) root["id"].fail("expected a non-empty id");
 
     Reader ref = root["reference"];
@@ -212,9 +231,9 @@ Project parse(const json& doc, const std::string& file) {
         Reader o = objs.item(i);
         o.requireObject();
         Object obj;
-        obj.id = o["id"].str();
+        obj.id = o["id"].text();
         if (obj.id.empty()) o["id"].fail("expected a non-empty id");
-        obj.name = o.has("name") ? o["name"].str() : std::string();
+        obj.name = o.has("name") ? o["name"].text() : std::string();
         if (o.has("color")) {
             obj.color = o["color"].str();
             if (!isColor(obj.color)) o["color"].fail("expected a colour as \"#rrggbb\"");
@@ -415,6 +434,12 @@ Project loadProject(const std::string& path) {
     std::error_code ec;
     if (!fs::exists(path, ec)) throw ProjectError(path, "", "file does not exist");
     if (fs::is_directory(path, ec)) throw ProjectError(path, "", "is a folder, not a project file");
+    // A FIFO or device would block or never end (issue 14 item 1).
+    if (!fs::is_regular_file(path, ec))
+        throw ProjectError(path, "", "is not a regular file (a pipe or device?), not a project file");
+    constexpr std::uintmax_t kMaxProjectBytes = 64u << 20;
+    if (fs::file_size(path, ec) > kMaxProjectBytes)
+        throw ProjectError(path, "", "file is over 64 MiB, too large for a project file");
     std::ifstream in(path, std::ios::binary);
     if (!in) throw ProjectError(path, "", std::string("cannot open: ") + std::strerror(errno));
     std::ostringstream ss;
