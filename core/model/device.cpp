@@ -1,5 +1,7 @@
 #include "device.h"
 
+#include <dlfcn.h>
+
 #include <stdexcept>
 #include <thread>
 
@@ -19,6 +21,17 @@ torch::Device resolveDevice(const std::string& name) {
 void configureRuntime(torch::Device device, int threads) {
     const unsigned n = threads > 0 ? static_cast<unsigned>(threads) : std::thread::hardware_concurrency();
     if (n > 0) at::set_num_threads(static_cast<int>(n));
+    // Determinism (issue 14 item 11): Debian's libtorch calls the pthread
+    // build of OpenBLAS, which runs its own thread pool beside libtorch's
+    // OpenMP threads; how a GEMM is split over that pool (and so the order
+    // of its sums) depends on run-time state such as concurrent callers from
+    // those OpenMP threads. Seen as: the same seed rarely gave ±1 in a few
+    // rendered bytes per frame, in runs that also took one more 32 MB BLAS
+    // buffer. libtorch already parallelises around the BLAS calls, so
+    // OpenBLAS gets one thread and every GEMM takes the same path. (Looked
+    // up at run time: pip torch on the GPU machine uses MKL instead.)
+    using SetThreads = void (*)(int);
+    if (auto set = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"))) set(1);
     if (device.is_cuda()) {
         // TF32 for matmul/conv on Ampere+ (not run in this session: no GPU here)
         at::globalContext().setFloat32MatmulPrecision("high");
