@@ -8,6 +8,17 @@
 
 namespace boxanim::model {
 
+SafetensorsFile readVerifiedWeights(const std::string& file, const std::string& sha256,
+                                    const std::string& name) {
+    namespace fs = std::filesystem;
+    if (!fs::exists(file)) throw std::runtime_error(file + ": weight file of model '" + name + "' not found");
+    const std::string sum = sha256File(file);
+    if (sum != sha256)
+        throw std::runtime_error(file + ": sha256 mismatch (manifest says " + sha256 + ", file has " + sum +
+                                 "): the file is corrupt or was replaced");
+    return readSafetensors(file);
+}
+
 LoadedNetwork loadVerifiedNetwork(const std::string& modelsDir, const std::string& name) {
     namespace fs = std::filesystem;
     const std::string manifestPath = (fs::path(modelsDir) / "manifest.json").string();
@@ -19,12 +30,7 @@ LoadedNetwork loadVerifiedNetwork(const std::string& modelsDir, const std::strin
         throw std::runtime_error(manifestPath + ": no model named '" + name + "' (available: " + known + ")");
     }
     const std::string file = (fs::path(modelsDir) / e->file).string();
-    if (!fs::exists(file)) throw std::runtime_error(file + ": weight file of model '" + name + "' not found");
-    const std::string sum = sha256File(file);
-    if (sum != e->sha256)
-        throw std::runtime_error(file + ": sha256 mismatch (manifest says " + e->sha256 + ", file has " + sum +
-                                 "): the file is corrupt or was replaced");
-    auto weights = readSafetensors(file);
+    auto weights = readVerifiedWeights(file, e->sha256, name);
     BoxFlowNet net(e->config);
     loadIntoModule(*net, weights);  // strict: names and shapes
     // A weight file can carry NaN or infinity with a valid checksum (the

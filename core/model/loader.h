@@ -7,6 +7,7 @@
 
 #include "manifest.h"
 #include "network.h"
+#include "safetensors.h"
 
 namespace boxanim::model {
 
@@ -14,6 +15,12 @@ struct LoadedNetwork {
     ModelEntry entry;
     BoxFlowNet net{nullptr};  // on the CPU, in eval mode
 };
+
+// The weight file `file` of model `name`: present, its sha256 equal to the
+// manifest's, the safetensors layout valid. Shared by every verified loader
+// (BoxFlow here, IS-Net in isnet.cpp). Throws naming the file.
+SafetensorsFile readVerifiedWeights(const std::string& file, const std::string& sha256,
+                                    const std::string& name);
 
 // Throws std::runtime_error naming the manifest or weight file and what is wrong.
 LoadedNetwork loadVerifiedNetwork(const std::string& modelsDir, const std::string& name);

@@ -52,6 +52,8 @@ Manifest Manifest::load(const std::string& path) {
         m.version = j.value("version", 1);
         if (m.version != 1) throw std::runtime_error("unsupported manifest version " + std::to_string(m.version));
         for (const auto& e : j.at("models").items()) m.models.push_back(ModelEntry::fromJson(e));
+        for (const auto& [key, value] : j.members())
+            if (key != "format" && key != "version" && key != "models") m.otherKeys[key] = value;
     } catch (const std::exception& e) {
         std::string msg = e.what();
         if (msg.compare(0, path.size(), path) == 0) throw;
@@ -67,6 +69,7 @@ void Manifest::save(const std::string& path) const {
     Json arr = Json::array();
     for (const auto& e : models) arr.push_back(e.toJson());
     j["models"] = arr;
+    for (const auto& [key, value] : otherKeys) j[key] = value;
     const std::string tmp = path + ".tmp";
     {
         std::ofstream f(tmp, std::ios::binary | std::ios::trunc);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,9 @@ struct ModelEntry {
 struct Manifest {
     int version = 1;
     std::vector<ModelEntry> models;
+    // Top-level keys this class does not model (e.g. "subject_masks", read by
+    // isnet.cpp), kept as read and written back unchanged by save().
+    std::map<std::string, Json> otherKeys;
 
     // Throws std::runtime_error("PATH: ...") on unreadable or malformed files.
     static Manifest load(const std::string& path);
