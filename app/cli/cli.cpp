@@ -14,10 +14,12 @@
 #include <stdexcept>
 
 #include <nlohmann/json.hpp>
+#include <opencv2/imgcodecs.hpp>
 
 #include "app/cli/bench.h"
 #include "app/cli/progress_bar.h"
 #include "core/engine/engine.h"
+#include "core/engine/matte_service.h"
 #include "core/eval/evaluate.h"
 #include "core/media/exporter.h"
 #include "core/media/image_io.h"
@@ -68,6 +70,9 @@ const char* kUsage =
     "       boxanim-cli render PROJECT -o OUT.{mp4,webm,gif}|DIR [--format mp4|webm|gif|png]\n"
     "                  [--engine boxflow|cutout] [--seed N] [--steps N] [--device auto|cpu|cuda]\n"
     "                  [--size WxH] [--frames N] [--fps N] [--models DIR] [--timings]\n"
+    "       boxanim-cli matte PROJECT -o DIR [--models DIR] [--grabcut-only|--network-only]\n"
+    "                  [--input-size N] [--timings]\n"
+    "                  each object's frame-0 matte as DIR/<object id>.png (8-bit grey)\n"
     "       boxanim-cli eval PROJECT VIDEO     adherence measures as JSON\n"
     "       boxanim-cli bench [PROJECT] [--device D] [--steps N] [--models DIR] [--json FILE] [--quick]\n"
     "       boxanim-cli bench --fill [--out DIR] [--repeats N]   clean-plate fill: speed and quality\n"
@@ -435,6 +440,52 @@ int cmdEval(const std::vector<std::string>& argv) {
     return kExitOk;
 }
 
+// Each object's frame-0 matte at the reference image's size, made by the
+// same MatteService call as render (network prior, strokes, guided filter).
+int cmdMatte(const std::vector<std::string>& argv) {
+    Args a = Args::parse(argv, 1, {"-o", "--models", "--input-size"},
+                         {"--grabcut-only", "--network-only", "--timings"});
+    if (a.positional.size() != 1 || !a.get("-o")) throw InputError("matte: expected PROJECT -o DIR");
+    const std::string path = a.positional[0], dir = *a.get("-o");
+    const Project project = loadProject(path);
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    if (!fs::is_directory(dir, ec))
+        throw InputError(dir + ": cannot write output: not a folder and cannot be created");
+    if (access(dir.c_str(), W_OK) != 0)
+        throw InputError(dir + ": cannot write output: folder is not writable");
+    const cv::Mat image = loadReferenceImage(project, path);
+    auto service = a.get("--models") ? std::make_shared<MatteService>(*a.get("--models"))
+                                     : MatteService::shared();
+    if (a.get("--grabcut-only") && a.get("--network-only"))
+        throw InputError("matte: --grabcut-only and --network-only exclude each other");
+    if (a.get("--grabcut-only")) service->setMode(MatteMode::GrabCutOnly);
+    if (a.get("--network-only")) service->setMode(MatteMode::NetworkOnly);
+    if (auto v = a.get("--input-size"))
+        service->setInputSize(static_cast<int>(parseInt("--input-size", *v, 64, 2048)));
+    std::vector<std::string> notices;
+    const auto t0 = std::chrono::steady_clock::now();
+    const std::vector<cv::Mat> mattes = service->mattes(image, project, &notices);
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (a.get("--timings"))
+        std::fprintf(stderr, "matte: %zu objects in %.3f s (network runs %d, last %.3f s)\n",
+                     mattes.size(), seconds, service->networkRuns(), service->lastNetworkSeconds());
+    for (const std::string& n : notices) std::fprintf(stderr, "boxanim-cli: %s\n", n.c_str());
+    for (std::size_t k = 0; k < mattes.size(); ++k) {
+        std::string name = project.objects[k].id;  // ids are free text: keep it a plain file name
+        for (char& c : name)
+            if (c == '/' || c == '\\' || static_cast<unsigned char>(c) < 32) c = '_';
+        if (name.empty() || name[0] == '.') name = "_" + name;
+        cv::Mat m8;
+        mattes[k].convertTo(m8, CV_8UC1, 255.0);
+        const std::string out = (fs::path(dir) / (name + ".png")).string();
+        if (!cv::imwrite(out, m8)) throw std::runtime_error(out + ": cannot write PNG");
+        std::printf("%s\n", out.c_str());
+    }
+    return kExitOk;
+}
+
 int cmdBench(const std::vector<std::string>& argv) {
     Args a = Args::parse(argv, 1, {"--device", "--steps", "--models", "--json", "--out", "--repeats"},
                          {"--quick", "--fill"});
@@ -484,8 +535,9 @@ int runCli(const std::vector<std::string>& argsIn) {
         if (cmd == "info") return cmdInfo(args);
         if (cmd == "render") return cmdRender(args);
         if (cmd == "eval") return cmdEval(args);
+        if (cmd == "matte") return cmdMatte(args);
         if (cmd == "bench") return cmdBench(args);
-        throw InputError(cmd + ": unknown command (expected new, info, render, eval or bench)");
+        throw InputError(cmd + ": unknown command (expected new, info, render, matte, eval or bench)");
     } catch (const ProjectError& e) {
         std::fprintf(stderr, "boxanim-cli: %s\n", e.what());
         return kExitBadInput;

@@ -10,6 +10,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "core/engine/engine_impl.h"
+#include "core/engine/matte_service.h"
 #include "core/model/boxflow.h"
 #include "core/project/project_io.h"
 #include "core/render/clean_plate.h"
@@ -204,7 +205,18 @@ GenerationResult generate(const GenerationRequest& req, const JobCallbacks& cb) 
         scene.rigidTracks = cutoutTracks(req.project);
         report("matting", 0.01);
         auto t = Clock::now();
-        scene.mattes = computeMattes(scene.image, scene.rigidTracks);
+        // The same mattes the editor shows (and has usually cached already):
+        // made on the reference image, brought to the working size.
+        {
+            std::shared_ptr<MatteService> mattes =
+                req.mattes ? req.mattes
+                           : MatteService::shared(req.modelsDir.empty() ? defaultModelsDir()
+                                                                        : req.modelsDir);
+            scene.mattes = mattes->mattes(req.image, req.project, &result.notices);
+            if (scene.image.size() != req.image.size())
+                for (cv::Mat& m : scene.mattes)
+                    cv::resize(m, m, scene.image.size(), 0, 0, cv::INTER_AREA);
+        }
         result.times.matting = msSince(t);
         if (cb.cancelled()) return cancelled();
 

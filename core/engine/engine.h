@@ -17,6 +17,8 @@
 
 namespace boxanim {
 
+class MatteService;
+
 enum class JobState { Queued, Running, Finished, Cancelled, Failed };
 const char* toString(JobState state);
 
@@ -39,6 +41,9 @@ struct GenerationRequest {
     int frames = 0;                   // output frame count; 0 = the timeline's
     int fps = 0;                      // 0 = the timeline's
     int previewLongSide = 256;        // size of streamed preview frames
+    // Where the frame-0 mattes come from (and are cached); null:
+    // MatteService::shared(modelsDir), the instance the editor and CLI share.
+    std::shared_ptr<MatteService> mattes;
     bool wantPreviews = true;
 
     // Builds a request from a project snapshot and its loaded image, taking

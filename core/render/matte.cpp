@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include <opencv2/imgproc.hpp>
+#include <opencv2/imgproc/detail/gcgraph.hpp>
 #include <opencv2/ximgproc/edge_filter.hpp>
 
 #include "core/render/geometry.h"
@@ -18,9 +19,169 @@ double workingScale(cv::Size size, int maxSide) {
     return longSide > maxSide ? static_cast<double>(maxSide) / longSide : 1.0;
 }
 
+// A cv::grabCut colour model (1x65 doubles: 5 weights, 5x3 means, 5x9
+// covariances, OpenCV's layout) as a density.
+class ColourGmm {
+public:
+    explicit ColourGmm(const cv::Mat& model) {
+        const double* c = model.ptr<double>();
+        for (int k = 0; k < 5; ++k) {
+            w_[k] = c[k];
+            for (int i = 0; i < 3; ++i) m_[k][i] = c[5 + 3 * k + i];
+            cv::Matx33d cov(c + 20 + 9 * k);
+            const double det = cv::determinant(cov);
+            if (w_[k] > 0 && det > 1e-12) {
+                const cv::Matx33d inv = cov.inv();
+                for (int i = 0; i < 9; ++i) ic_[k][i] = inv.val[i];
+                norm_[k] = w_[k] / std::sqrt(det);
+            } else {
+                norm_[k] = 0;
+            }
+        }
+    }
+    double operator()(const cv::Vec3b& v) const {
+        double s = 0;
+        for (int k = 0; k < 5; ++k) {
+            if (norm_[k] <= 0) continue;
+            const double d[3] = {v[0] - m_[k][0], v[1] - m_[k][1], v[2] - m_[k][2]};
+            double q = 0;
+            for (int i = 0; i < 3; ++i)
+                for (int j = 0; j < 3; ++j) q += d[i] * ic_[k][3 * i + j] * d[j];
+            s += norm_[k] * std::exp(-0.5 * q);
+        }
+        return s;
+    }
+
+private:
+    double w_[5] = {}, m_[5][3] = {}, ic_[5][9] = {}, norm_[5] = {};
+};
+
 }  // namespace
 
+bool fusedGraphCut(const cv::Mat& img, const cv::Rect& rect, const cv::Mat& prior, cv::Mat& labels,
+                   int iterations, double priorWeight) {
+    // grabCut's smoothness term (Rother et al. 2004): gamma 50, beta from the
+    // mean squared colour difference of neighbours.
+    constexpr double kGamma = 50.0, kLambda = 9.0 * kGamma;
+    const int W = img.cols, H = img.rows;
+    double beta = 0;
+    long count = 0;
+    for (int y = 0; y < H; ++y)
+        for (int x = 0; x < W; ++x) {
+            const cv::Vec3d c = img.at<cv::Vec3b>(y, x);
+            if (x > 0) { const cv::Vec3d d = c - cv::Vec3d(img.at<cv::Vec3b>(y, x - 1)); beta += d.dot(d); ++count; }
+            if (y > 0) { const cv::Vec3d d = c - cv::Vec3d(img.at<cv::Vec3b>(y - 1, x)); beta += d.dot(d); ++count; }
+        }
+    beta = beta <= 1e-9 ? 0 : 1.0 / (2.0 * beta / count);
+    for (int it = 0; it < iterations; ++it) {
+        // One grabCut iteration learns the colour models from the current
+        // labels (its own cut is not used).
+        cv::Mat scratch = labels.clone(), bgModel, fgModel;
+        try {
+            cv::grabCut(img, scratch, rect, bgModel, fgModel, 1, cv::GC_INIT_WITH_MASK);
+        } catch (const cv::Exception&) {
+            return false;
+        }
+        const ColourGmm bg(bgModel), fgm(fgModel);
+        cv::detail::GCGraph<double> g(static_cast<unsigned>(W * H), static_cast<unsigned>(8 * W * H));
+        for (int y = 0; y < H; ++y)
+            for (int x = 0; x < W; ++x) {
+                const int v = g.addVtx();
+                const uchar l = labels.at<uchar>(y, x);
+                const cv::Vec3b c = img.at<cv::Vec3b>(y, x);
+                double toFg, toBg;  // source (foreground) and sink capacities
+                if (l == cv::GC_PR_BGD || l == cv::GC_PR_FGD) {
+                    const double pf = std::max(1e-300, fgm(c)), pb = std::max(1e-300, bg(c));
+                    const double pn = std::clamp(static_cast<double>(prior.at<float>(y, x)), 1e-3, 1.0 - 1e-3);
+                    toFg = -std::log(pb) - priorWeight * std::log(1.0 - pn);
+                    toBg = -std::log(pf) - priorWeight * std::log(pn);
+                    const double m = std::min(toFg, toBg);
+                    toFg -= m;
+                    toBg -= m;
+                } else if (l == cv::GC_BGD) {
+                    toFg = 0;
+                    toBg = kLambda;
+                } else {
+                    toFg = kLambda;
+                    toBg = 0;
+                }
+                g.addTermWeights(v, toFg, toBg);
+                const cv::Vec3d cd = c;
+                auto edge = [&](int nx, int ny, double scale) {
+                    const cv::Vec3d d = cd - cv::Vec3d(img.at<cv::Vec3b>(ny, nx));
+                    const double wgt = scale * kGamma * std::exp(-beta * d.dot(d));
+                    g.addEdges(v, ny * W + nx, wgt, wgt);
+                };
+                if (x > 0) edge(x - 1, y, 1.0);
+                if (y > 0) edge(x, y - 1, 1.0);
+                if (x > 0 && y > 0) edge(x - 1, y - 1, 1.0 / std::sqrt(2.0));
+                if (x < W - 1 && y > 0) edge(x + 1, y - 1, 1.0 / std::sqrt(2.0));
+            }
+        g.maxFlow();
+        for (int y = 0; y < H; ++y)
+            for (int x = 0; x < W; ++x) {
+                uchar& l = labels.at<uchar>(y, x);
+                if (l == cv::GC_PR_BGD || l == cv::GC_PR_FGD)
+                    l = g.inSourceSegment(y * W + x) ? cv::GC_PR_FGD : cv::GC_PR_BGD;
+            }
+    }
+    return true;
+}
+
+cv::Rect priorCropRect(cv::Size size, const Box& box, const MatteOptions& options) {
+    if (!isValidBox(box) || size.area() == 0) return {};
+    const cv::Rect2d px = boxToPixels(box, size);
+    const double mx = options.priorPad * px.width, my = options.priorPad * px.height;
+    cv::Rect r(cv::Point(static_cast<int>(std::floor(px.x - mx)), static_cast<int>(std::floor(px.y - my))),
+               cv::Point(static_cast<int>(std::ceil(px.x + px.width + mx)),
+                         static_cast<int>(std::ceil(px.y + px.height + my))));
+    r &= cv::Rect(0, 0, size.width, size.height);
+    return r.width >= 2 && r.height >= 2 ? r : cv::Rect();
+}
+
+cv::Mat rasterizeStrokes(cv::Size size, const std::vector<Stroke>& strokes) {
+    cv::Mat labels = cv::Mat::zeros(size, CV_8UC1);
+    const double longSide = std::max(size.width, size.height);
+    for (const Stroke& s : strokes) {
+        const uchar value = s.mode == StrokeMode::Include ? 1 : 2;
+        const int r = std::max(1, static_cast<int>(std::lround(s.radius * longSide)));
+        // Fixed-point coordinates (4 fractional bits) keep sub-pixel positions.
+        constexpr int kShift = 4;
+        auto pt = [&](const std::array<double, 2>& p) {
+            return cv::Point(static_cast<int>(std::lround(p[0] * size.width * (1 << kShift))),
+                             static_cast<int>(std::lround(p[1] * size.height * (1 << kShift))));
+        };
+        if (s.points.size() == 1) {
+            cv::circle(labels, pt(s.points[0]), r << kShift, cv::Scalar(value), cv::FILLED,
+                       cv::LINE_8, kShift);
+            continue;
+        }
+        for (std::size_t i = 1; i < s.points.size(); ++i)
+            cv::line(labels, pt(s.points[i - 1]), pt(s.points[i]), cv::Scalar(value), 2 * r + 1,
+                     cv::LINE_8, kShift);
+        // Round caps and joints.
+        for (const auto& p : s.points)
+            cv::circle(labels, pt(p), r << kShift, cv::Scalar(value), cv::FILLED, cv::LINE_8, kShift);
+    }
+    return labels;
+}
+
+void occludeFrontToBack(std::vector<cv::Mat>& mattes) {
+    if (mattes.size() < 2) return;
+    cv::Mat front = mattes[0].clone();  // union of everything in front so far
+    for (std::size_t k = 1; k < mattes.size(); ++k) {
+        cv::Mat keep = 1.0 - front;
+        cv::multiply(mattes[k], keep, mattes[k]);
+        cv::max(front, mattes[k], front);
+    }
+}
+
 cv::Mat computeMatte(const cv::Mat& image, const Box& box, const MatteOptions& options) {
+    return computeMatte(image, box, {}, MattePrior{}, options);
+}
+
+cv::Mat computeMatte(const cv::Mat& image, const Box& box, const std::vector<Stroke>& strokes,
+                     const MattePrior& prior, const MatteOptions& options) {
     if (image.empty() || image.type() != CV_8UC3)
         throw std::invalid_argument("computeMatte: expected a non-empty 8-bit BGR image");
     const cv::Size full = image.size();
@@ -47,30 +208,100 @@ cv::Mat computeMatte(const cv::Mat& image, const Box& box, const MatteOptions& o
     rect &= cv::Rect(0, 0, ws.width, ws.height);
     if (rect.width < 2 || rect.height < 2) return result;
 
+    // The user's strokes: certain labels. Include strokes may reach outside
+    // the box (a part the box cut off); the working rectangle grows to them.
+    const cv::Mat strokeLabels = strokes.empty() ? cv::Mat() : rasterizeStrokes(ws, strokes);
+    cv::Mat includeMask, excludeMask;
+    if (!strokeLabels.empty()) {
+        includeMask = strokeLabels == 1;
+        excludeMask = strokeLabels == 2;
+        if (cv::countNonZero(includeMask) > 0) {
+            cv::Rect inc = cv::boundingRect(includeMask);
+            rect |= cv::Rect(inc.x - 2, inc.y - 2, inc.width + 4, inc.height + 4);
+            rect &= cv::Rect(0, 0, ws.width, ws.height);
+        }
+    }
+
+    // The learned prior at working resolution (CV_32FC1, 0 where unknown).
+    cv::Mat priorWs;
+    if (!prior.probability.empty() && prior.crop.area() > 0 &&
+        prior.probability.size() == prior.crop.size() &&
+        (prior.crop & cv::Rect(0, 0, full.width, full.height)) == prior.crop) {
+        cv::Rect crop(cv::Point(static_cast<int>(std::lround(prior.crop.x * scale)),
+                                static_cast<int>(std::lround(prior.crop.y * scale))),
+                      cv::Point(static_cast<int>(std::lround(prior.crop.br().x * scale)),
+                                static_cast<int>(std::lround(prior.crop.br().y * scale))));
+        crop &= cv::Rect(0, 0, ws.width, ws.height);
+        if ((rect & crop).area() > 0) {
+            priorWs = cv::Mat::zeros(ws, CV_32FC1);
+            cv::Mat p;
+            cv::resize(prior.probability, p, crop.size(), 0, 0,
+                       scale < 1.0 ? cv::INTER_AREA : cv::INTER_LINEAR);
+            p.copyTo(priorWs(crop));
+            // A prior that finds (almost) nothing in the box says nothing about it.
+            if (cv::countNonZero(priorWs(rect) >= options.priorThreshold) <
+                std::max(16, rect.area() / 200))
+                priorWs.release();
+        }
+    }
+
+    // Step 1, colour alone: grabCut from the rectangle (everything inside
+    // probable foreground), the strokes as certain labels.
     cv::Mat mask(ws, CV_8UC1, cv::Scalar(cv::GC_BGD));
+    mask(rect).setTo(cv::GC_PR_FGD);
+    if (!strokeLabels.empty()) {
+        mask.setTo(cv::GC_FGD, includeMask);
+        mask.setTo(cv::GC_BGD, excludeMask);
+    }
+
     cv::Mat fg;
-    // grabCut fits 5-component colour models to the inside and the outside of
-    // the rectangle: both need enough samples. A box (nearly) covering the
-    // image, or a box of a few pixels, is taken whole.
+    // grabCut fits 5-component colour models to the foreground and background
+    // labels: both need enough samples. A box (nearly) covering the image, or
+    // a box of a few pixels, is taken whole.
     constexpr int kMinSamples = 64;
-    const int inside = rect.area(), outside = ws.area() - rect.area();
-    bool modelled = inside >= kMinSamples && outside >= kMinSamples;
+    bool modelled = rect.area() >= kMinSamples && ws.area() - rect.area() >= kMinSamples;
     if (modelled) {
         try {
             cv::Mat bgModel, fgModel;
             cv::grabCut(small, mask, rect, bgModel, fgModel, options.iterations,
-                        cv::GC_INIT_WITH_RECT);
+                        cv::GC_INIT_WITH_MASK);
         } catch (const cv::Exception&) {
             modelled = false;  // degenerate colour statistics (e.g. a flat image)
         }
     }
+    // Step 2, colour and the learned prior together: start from what either
+    // takes (probable foreground), the rest of the box probable background,
+    // and cut with the network's log-probability added to the colour models'
+    // (fusedGraphCut). Where colour is decisive it wins; where it is
+    // ambiguous the network decides; strokes stay certain.
+    if (modelled && !priorWs.empty()) {
+        cv::Mat labels(ws, CV_8UC1, cv::Scalar(cv::GC_BGD));
+        labels(rect).setTo(cv::GC_PR_BGD);
+        cv::Mat either = (mask == cv::GC_FGD) | (mask == cv::GC_PR_FGD) |
+                         (priorWs >= options.priorThreshold);
+        cv::Mat inRect = cv::Mat::zeros(ws, CV_8UC1);
+        inRect(rect).setTo(255);
+        labels.setTo(cv::GC_PR_FGD, either & inRect);
+        if (!strokeLabels.empty()) {
+            labels.setTo(cv::GC_FGD, includeMask);
+            labels.setTo(cv::GC_BGD, excludeMask);
+        }
+        if (fusedGraphCut(small, rect, priorWs, labels, options.fusedIterations,
+                          options.priorWeight))
+            mask = labels;
+    }
     if (!modelled) {
         fg = cv::Mat::zeros(ws, CV_8UC1);
         fg(rect).setTo(255);
+        if (!strokeLabels.empty()) {
+            fg.setTo(255, includeMask);
+            fg.setTo(0, excludeMask);
+        }
     } else {
         fg = (mask == cv::GC_FGD) | (mask == cv::GC_PR_FGD);
-        // Keep components of at least 5% of the largest one: drops speckles,
-        // keeps an object made of a few separate parts.
+        // Keep components of at least 5% of the largest one, and every
+        // component the user marked: drops speckles, keeps an object made of
+        // a few separate parts.
         cv::Mat labels, stats, centroids;
         const int n = cv::connectedComponentsWithStats(fg, labels, stats, centroids, 8, CV_32S);
         int biggest = 0;
@@ -79,16 +310,25 @@ cv::Mat computeMatte(const cv::Mat& image, const Box& box, const MatteOptions& o
             // grabCut found nothing (a uniform box): fall back to the box itself.
             fg = cv::Mat::zeros(ws, CV_8UC1);
             fg(boxToPixelRect(box, ws)).setTo(255);
+            if (!strokeLabels.empty()) fg.setTo(0, excludeMask);
         } else {
             const int keep = std::max(1, biggest / 20);
-            cv::Mat lut(1, n, CV_8UC1, cv::Scalar(0));
+            std::vector<uchar> lut(static_cast<std::size_t>(n), 0);
             for (int i = 1; i < n; ++i)
-                if (stats.at<int>(i, cv::CC_STAT_AREA) >= keep) lut.at<uchar>(0, i) = 255;
+                if (stats.at<int>(i, cv::CC_STAT_AREA) >= keep) lut[static_cast<std::size_t>(i)] = 255;
+            if (!includeMask.empty()) {
+                for (int y = 0; y < ws.height; ++y) {
+                    const int* l = labels.ptr<int>(y);
+                    const uchar* inc = includeMask.ptr<uchar>(y);
+                    for (int x = 0; x < ws.width; ++x)
+                        if (inc[x] && l[x] > 0) lut[static_cast<std::size_t>(l[x])] = 255;
+                }
+            }
             cv::Mat out(ws, CV_8UC1);
             for (int y = 0; y < ws.height; ++y) {
                 const int* l = labels.ptr<int>(y);
                 uchar* o = out.ptr<uchar>(y);
-                for (int x = 0; x < ws.width; ++x) o[x] = lut.at<uchar>(0, l[x]);
+                for (int x = 0; x < ws.width; ++x) o[x] = lut[static_cast<std::size_t>(l[x])];
             }
             fg = out;
         }
@@ -128,14 +368,7 @@ std::vector<cv::Mat> computeMattes(const cv::Mat& image, const std::vector<Box>&
     std::vector<cv::Mat> mattes;
     mattes.reserve(boxes.size());
     for (const Box& b : boxes) mattes.push_back(computeMatte(image, b, options));
-    if (options.frontOccludes && mattes.size() > 1) {
-        cv::Mat front = mattes[0].clone();  // union of everything in front so far
-        for (std::size_t k = 1; k < mattes.size(); ++k) {
-            cv::Mat keep = 1.0 - front;
-            cv::multiply(mattes[k], keep, mattes[k]);
-            cv::max(front, mattes[k], front);
-        }
-    }
+    if (options.frontOccludes) occludeFrontToBack(mattes);
     return mattes;
 }
 

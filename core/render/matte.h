@@ -1,6 +1,9 @@
-// Frame-0 mattes (DESIGN §6): cv::grabCut initialised with each object's hard
-// box on a downscaled copy, upsampled and refined with a guided filter at full
-// resolution. Result: one CV_32FC1 matte in [0, 1] per object.
+// Frame-0 mattes (DESIGN §6 Mattes): a learned subject mask of the padded
+// hard-box crop (optional; supplied by core/engine, this library stays
+// torch-free) as the prior of cv::grabCut inside the box on a downscaled
+// copy, the user's include/exclude strokes as certain foreground/background,
+// then upsampled and refined with a guided filter at full resolution.
+// Result: one CV_32FC1 matte in [0, 1] per object.
 #pragma once
 
 #include <vector>
@@ -20,7 +23,47 @@ struct MatteOptions {
     int guidedRadius = 0;         // guided filter radius in full-res pixels; 0 = automatic
     double guidedEps = 1e-3;      // guided filter regularisation (image in [0, 1])
     bool frontOccludes = true;    // computeMattes: remove objects in front from mattes behind
+    double priorPad = 0.15;       // the subject-mask crop: the box grown by this share per side
+    float priorThreshold = 0.5f;  // prior >= this starts as probable foreground
+    double priorWeight = 0.5;     // weight of -log(prior) beside the colour models' -log p
+    int fusedIterations = 3;      // graph cuts with colour + prior after grabCut
 };
+
+// The region of the image the subject-mask network sees for `box`: the box
+// grown by options.priorPad of its size on each side, clipped to the image
+// (pixels). Empty when the box lies outside the image.
+cv::Rect priorCropRect(cv::Size image, const Box& box, const MatteOptions& options = {});
+
+// A subject-probability map of the crop `crop` (the priorCropRect, image
+// pixels): CV_32FC1 of crop.size(), values in [0, 1].
+struct MattePrior {
+    cv::Mat probability;  // empty: no learned prior (grabCut alone)
+    cv::Rect crop;
+};
+
+// The combined matte of one object: `prior` (may be empty) seeds grabCut's
+// probable foreground/background inside the margin-grown box, `strokes`
+// (normalised, radius relative to the longer side) are certain
+// foreground/background (later strokes paint over earlier ones, include
+// strokes may reach outside the box). CV_32FC1, image size, [0, 1].
+cv::Mat computeMatte(const cv::Mat& image, const Box& box, const std::vector<Stroke>& strokes,
+                     const MattePrior& prior, const MatteOptions& options = {});
+
+// Graph cut over `labels` (cv::GrabCutClasses, CV_8UC1, img's size) with
+// grabCut's colour models and smoothness plus priorWeight * -log(prior) of
+// the learned subject probability (CV_32FC1) as a second data term; each
+// iteration re-learns the colour models from the labels. Probable labels
+// change, certain ones stay. False when the colour models cannot be made.
+bool fusedGraphCut(const cv::Mat& img, const cv::Rect& rect, const cv::Mat& prior, cv::Mat& labels,
+                   int iterations, double priorWeight);
+
+// Rasterises strokes into a CV_8UC1 label image of `size`: 0 none, 1
+// include, 2 exclude (in painting order).
+cv::Mat rasterizeStrokes(cv::Size size, const std::vector<Stroke>& strokes);
+
+// Removes from each matte what the mattes in front of it cover (front first):
+// m_k *= (1 - union of m_0..m_{k-1}).
+void occludeFrontToBack(std::vector<cv::Mat>& mattes);
 
 // The matte of the object inside `box` (normalised, hard frame-0 box) of a
 // CV_8UC3 image: CV_32FC1, same size as the image, values in [0, 1], zero

@@ -1,0 +1,206 @@
+#!/usr/bin/python3
+"""Matte benchmark (issue 10): pasted-object scenes with an exact alpha, each
+made of a real silhouette (an RGBA cut-out or a drawn shape) filled with a
+crop of one real photo and composited onto another real photo (some over
+clutter), then matted by `boxanim-cli matte` three ways: grabCut alone, the
+network alone, the combination. Prints a Markdown table of IoU (matte >= 0.5
+vs the alpha) and wall time per object, and writes the scenes and mattes to
+OUT for inspection.
+
+Photos and cut-outs come from Debian packages (python3-skimage, opencv-doc;
+scripts/install-deps.sh installs both). Needs python3-numpy and PIL.
+
+usage: matte_bench.py CLI OUT [--input-size N] [--repeat N]
+"""
+import argparse
+import json
+import os
+import re
+import subprocess
+import time
+
+import numpy as np
+from PIL import Image, ImageDraw
+
+SK = "/usr/lib/python3/dist-packages/skimage/data/"
+CV = "/usr/share/doc/opencv-doc/examples/data/"
+
+
+def rgba_silhouette(path):
+    a = np.asarray(Image.open(path).convert("RGBA"))[:, :, 3]
+    return a > 127
+
+
+def cv_logo_rings():
+    # OpenCV's logo without its lettering: three open rings (holes, gaps).
+    a = rgba_silhouette(CV + "opencv-logo.png")
+    rows = np.nonzero(a.any(axis=1))[0]
+    # The rings and the text are separated by an empty band: keep the part above it.
+    gaps = np.nonzero(np.diff(rows) > 1)[0]
+    return a[:rows[gaps[-1]] + 1] if len(gaps) else a
+
+
+def horse():
+    # skimage's horse.png: a black horse on white, alpha everywhere opaque.
+    g = np.asarray(Image.open(SK + "horse.png").convert("L"))
+    return g < 128
+
+
+def star(n=5, size=400, inner=0.45):
+    img = Image.new("L", (size, size), 0)
+    pts = []
+    for i in range(2 * n):
+        r = (size / 2 - 4) * (1.0 if i % 2 == 0 else inner)
+        t = np.pi * i / n - np.pi / 2
+        pts.append((size / 2 + r * np.cos(t), size / 2 + r * np.sin(t)))
+    ImageDraw.Draw(img).polygon(pts, fill=255)
+    return np.asarray(img) > 127
+
+
+def mug(size=400):
+    # A mug: body (rounded rectangle) and a ring handle (a hole through it).
+    img = Image.new("L", (size, size), 0)
+    d = ImageDraw.Draw(img)
+    d.rounded_rectangle((40, 60, 280, 360), radius=30, fill=255)
+    d.ellipse((220, 130, 370, 290), fill=255)
+    d.ellipse((262, 170, 330, 250), fill=0)
+    return np.asarray(img) > 127
+
+
+def blob(seed=3, size=400, parts=7):
+    # A seeded union of ellipses: an irregular, organic outline.
+    rng = np.random.default_rng(seed)
+    img = Image.new("L", (size, size), 0)
+    d = ImageDraw.Draw(img)
+    for _ in range(parts):
+        cx, cy = rng.uniform(0.3, 0.7, 2) * size
+        rx, ry = rng.uniform(0.08, 0.25, 2) * size
+        d.ellipse((cx - rx, cy - ry, cx + rx, cy + ry), fill=255)
+    return np.asarray(img) > 127
+
+
+def trim(mask):
+    ys, xs = np.nonzero(mask)
+    return mask[ys.min():ys.max() + 1, xs.min():xs.max() + 1]
+
+
+# name, silhouette, fill photo (and crop box), background photo, placement
+# (centre x, centre y as a share of the background, object height share).
+SCENES = [
+    ("horse-fur-on-stuff", horse, SK + "chelsea.png", CV + "stuff.jpg", (0.45, 0.55, 0.55)),
+    ("star-fruit-on-building", star, CV + "fruits.jpg", CV + "building.jpg", (0.55, 0.5, 0.5)),
+    ("mug-coffee-on-fruits", mug, SK + "coffee.png", CV + "fruits.jpg", (0.5, 0.5, 0.55)),
+    ("cvlogo-baboon-on-home", lambda: cv_logo_rings(), CV + "baboon.jpg",
+     CV + "home.jpg", (0.5, 0.5, 0.55)),
+    ("blob-rocket-on-smarties", blob, SK + "rocket.jpg", CV + "smarties.png", (0.5, 0.5, 0.6)),
+    ("horse-astronaut-on-board", lambda: horse()[:, ::-1], SK + "astronaut.png", CV + "board.jpg",
+     (0.5, 0.55, 0.5)),
+    ("star-orange-on-stuff", lambda: star(7, 400, 0.6), CV + "orange.jpg", CV + "stuff.jpg",
+     (0.35, 0.45, 0.45)),
+    ("mug-butterfly-on-graf", mug, CV + "butterfly.jpg", CV + "graf1.png", (0.6, 0.5, 0.5)),
+]
+
+
+def make_scene(name, sil_fn, fill_path, bg_path, place, out):
+    bg = Image.open(bg_path).convert("RGB")
+    scale = 800.0 / max(bg.size)
+    bg = bg.resize((int(round(bg.size[0] * scale)), int(round(bg.size[1] * scale))), Image.BILINEAR)
+    W, H = bg.size
+    sil = trim(sil_fn())
+    oh = int(place[2] * H)
+    ow = max(8, int(round(sil.shape[1] * oh / sil.shape[0])))
+    if ow > 0.8 * W:
+        ow = int(0.8 * W)
+        oh = int(round(sil.shape[0] * ow / sil.shape[1]))
+    silr = np.asarray(Image.fromarray(sil.astype(np.uint8) * 255).resize((ow, oh), Image.NEAREST)) > 127
+    fill = Image.open(fill_path).convert("RGB")
+    # The fill: the photo scaled so it covers the object, centred.
+    fs = max(ow / fill.size[0], oh / fill.size[1])
+    fill = fill.resize((max(ow, int(np.ceil(fill.size[0] * fs))), max(oh, int(np.ceil(fill.size[1] * fs)))),
+                       Image.BILINEAR)
+    fx, fy = (fill.size[0] - ow) // 2, (fill.size[1] - oh) // 2
+    fill = np.asarray(fill)[fy:fy + oh, fx:fx + ow]
+    x0 = int(place[0] * W - ow / 2)
+    y0 = int(place[1] * H - oh / 2)
+    x0, y0 = min(max(0, x0), W - ow), min(max(0, y0), H - oh)
+    img = np.asarray(bg).copy()
+    alpha = np.zeros((H, W), bool)
+    alpha[y0:y0 + oh, x0:x0 + ow] = silr
+    region = img[y0:y0 + oh, x0:x0 + ow]
+    region[silr] = fill[silr]
+    img[y0:y0 + oh, x0:x0 + ow] = region
+    d = os.path.join(out, name)
+    os.makedirs(d, exist_ok=True)
+    Image.fromarray(img).save(os.path.join(d, "image.png"))
+    Image.fromarray(alpha.astype(np.uint8) * 255).save(os.path.join(d, "alpha.png"))
+    ys, xs = np.nonzero(alpha)
+    # A user's box: the object's bounds and a few pixels of slack.
+    m = 4
+    box = [max(0, xs.min() - m) / W, max(0, ys.min() - m) / H,
+           min(W, xs.max() + 1 + m) / W, min(H, ys.max() + 1 + m) / H]
+    project = {
+        "format": "boxanim-project", "version": 2, "id": "bench-" + name,
+        "reference": {"path": "image.png"}, "timeline": {"frames": 12, "fps": 12},
+        "output": {"width": W, "height": H},
+        "objects": [{"id": "object", "name": name,
+                     "keyframes": [{"frame": 0, "box": box, "kind": "hard"}], "strokes": []}],
+    }
+    with open(os.path.join(d, "scene.boxanim"), "w") as f:
+        json.dump(project, f, indent=1)
+    return d, alpha
+
+
+def iou(matte_path, alpha):
+    m = np.asarray(Image.open(matte_path).convert("L")) >= 128
+    inter = np.logical_and(m, alpha).sum()
+    union = np.logical_or(m, alpha).sum()
+    return inter / union if union else 1.0
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("cli")
+    ap.add_argument("out")
+    ap.add_argument("--input-size", type=int, default=0)
+    ap.add_argument("--repeat", type=int, default=1, help="timing runs per scene and mode (median)")
+    ap.add_argument("--only", default="", help="run only scenes whose name contains this")
+    a = ap.parse_args()
+    modes = [("grabCut alone", ["--grabcut-only"]), ("network alone", ["--network-only"]),
+             ("combined", [])]
+    rows = []
+    for name, sil_fn, fill, bg, place in SCENES:
+        if a.only and a.only not in name:
+            continue
+        d, alpha = make_scene(name, sil_fn, fill, bg, place, a.out)
+        row = [name]
+        times = []
+        for label, flags in modes:
+            md = os.path.join(d, label.split()[0].lower())
+            extra = ["--input-size", str(a.input_size)] if a.input_size else []
+            walls = []
+            for _ in range(a.repeat):
+                t0 = time.time()
+                r = subprocess.run([a.cli, "matte", os.path.join(d, "scene.boxanim"), "-o", md, "--timings"]
+                                   + flags + extra, capture_output=True, text=True)
+                walls.append(time.time() - t0)
+                if r.returncode != 0:
+                    raise SystemExit(r.stderr)
+            mt = re.search(r"in ([0-9.]+) s \(network runs (\d+), last ([0-9.]+) s\)", r.stderr)
+            row.append(iou(os.path.join(md, "object.png"), alpha))
+            times.append(float(mt.group(1)) if mt else float("nan"))
+        row += times
+        rows.append(row)
+        print("%-28s grabCut %.3f  network %.3f  combined %.3f   time %.2f / %.2f / %.2f s" % tuple(row),
+              flush=True)
+    arr = np.array([r[1:] for r in rows], float)
+    print()
+    print("| scene | grabCut alone | network alone | combined | s/object (grabCut, network, combined) |")
+    print("|---|---|---|---|---|")
+    for r in rows:
+        print("| %s | %.3f | %.3f | %.3f | %.2f / %.2f / %.2f |" % tuple(r))
+    print("| **mean** | %.3f | %.3f | **%.3f** | %.2f / %.2f / %.2f |" % tuple(arr.mean(0)))
+    print("| min | %.3f | %.3f | %.3f | |" % tuple(arr[:, :3].min(0)))
+
+
+if __name__ == "__main__":
+    main()

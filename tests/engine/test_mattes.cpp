@@ -1,0 +1,171 @@
+// The combined matte (IS-Net prior + grabCut + strokes + guided filter) and
+// its cache, on the real weights (scripts/install-deps.sh makes them).
+#include <QtTest>
+
+#include <fstream>
+
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include "core/engine/matte_service.h"
+
+using namespace boxanim;
+
+namespace {
+
+const std::string kModels = BOXANIM_MODELS_DIR;
+
+std::vector<char> readBytes(const std::string& path) {
+    std::ifstream f(path, std::ios::binary);
+    return std::vector<char>(std::istreambuf_iterator<char>(f), {});
+}
+
+// A pasted-object scene with an exact alpha: a mug silhouette (body and a
+// ring handle with a hole) filled with the coffee photo of the IS-Net
+// fixture, composited onto the smarties photo.
+struct Scene {
+    cv::Mat image;  // BGR
+    cv::Mat alpha;  // CV_8UC1 0/255
+    Box box;
+};
+
+Scene pastedScene() {
+    const std::string dir = std::string(BOXANIM_TEST_DATA) + "/isnet/";
+    const std::vector<char> rgb = readBytes(dir + "coffee192.rgb");
+    cv::Mat obj(192, 192, CV_8UC3, const_cast<char*>(rgb.data()));
+    cv::Mat fill;
+    cv::cvtColor(obj, fill, cv::COLOR_RGB2BGR);
+    cv::resize(fill, fill, cv::Size(200, 200), 0, 0, cv::INTER_LINEAR);
+    cv::Mat sil = cv::Mat::zeros(200, 200, CV_8UC1);
+    cv::rectangle(sil, cv::Rect(20, 30, 120, 150), cv::Scalar(255), cv::FILLED);
+    cv::circle(sil, cv::Point(145, 100), 40, cv::Scalar(255), cv::FILLED);
+    cv::circle(sil, cv::Point(152, 100), 18, cv::Scalar(0), cv::FILLED);  // the handle's hole
+    Scene s;
+    s.image = cv::imread(BOXANIM_SOURCE_DIR "/resources/examples/smarties.png", cv::IMREAD_COLOR);
+    cv::resize(s.image, s.image, cv::Size(480, 400));
+    s.alpha = cv::Mat::zeros(s.image.size(), CV_8UC1);
+    const cv::Rect at(140, 100, 200, 200);
+    fill.copyTo(s.image(at), sil);
+    sil.copyTo(s.alpha(at));
+    const cv::Rect bb = cv::boundingRect(s.alpha);
+    s.box = {double(bb.x - 4) / s.image.cols, double(bb.y - 4) / s.image.rows,
+             double(bb.br().x + 4) / s.image.cols, double(bb.br().y + 4) / s.image.rows};
+    return s;
+}
+
+// One service for the tests that use the real weights: loading them
+// (sha256 of 88 MB, F16 -> F32) once keeps the test short.
+MatteService& service() {
+    static MatteService s(kModels);
+    return s;
+}
+
+double iou(const cv::Mat& matte, const cv::Mat& alpha) {
+    cv::Mat m = matte >= 0.5f;
+    const double inter = cv::countNonZero(m & alpha), uni = cv::countNonZero(m | alpha);
+    return uni > 0 ? inter / uni : 1.0;
+}
+
+}  // namespace
+
+class TestMattes : public QObject {
+    Q_OBJECT
+private slots:
+    void networkIsAvailable() {
+        QVERIFY2(service().networkAvailable(), service().notice().c_str());
+        QVERIFY(service().notice().empty());
+    }
+
+    void combinedMatteOnPastedScene() {
+        const Scene s = pastedScene();
+        const int runs = service().networkRuns();
+        const cv::Mat combined = service().matte(s.image, "", s.box, {});
+        QCOMPARE(service().networkRuns(), runs + 1);
+        const double iouCombined = iou(combined, s.alpha);
+        service().setMode(MatteMode::GrabCutOnly);
+        const double iouGrabCut = iou(service().matte(s.image, "", s.box, {}), s.alpha);
+        service().setMode(MatteMode::Combined);
+        qInfo("pasted cup: IoU combined %.3f, grabCut alone %.3f", iouCombined, iouGrabCut);
+        if (const char* dump = std::getenv("BOXANIM_TEST_DUMP")) {  // for looking at it
+            cv::imwrite(std::string(dump) + "/cup-image.png", s.image);
+            cv::imwrite(std::string(dump) + "/cup-alpha.png", s.alpha);
+            cv::Mat m8;
+            combined.convertTo(m8, CV_8U, 255);
+            cv::imwrite(std::string(dump) + "/cup-combined.png", m8);
+        }
+        QVERIFY2(iouCombined >= 0.90, "combined matte IoU below 0.90");
+        QCOMPARE(combined.size(), s.image.size());
+        QCOMPARE(combined.type(), CV_32FC1);
+    }
+
+    void strokesChangeTheMatteWhereDrawn() {
+        const Scene s = pastedScene();
+        MatteService& svc = service();
+        const cv::Mat before = svc.matte(s.image, "", s.box, {});
+        // Exclude a disc on the object; include a disc of background inside the box.
+        cv::Point onObject(-1, -1), offObject(-1, -1);
+        const cv::Rect bb = cv::boundingRect(s.alpha);
+        for (int y = bb.y + 12; y < bb.br().y - 12 && (onObject.x < 0 || offObject.x < 0); y += 2)
+            for (int x = bb.x + 12; x < bb.br().x - 12; x += 2) {
+                const cv::Rect disc(x - 10, y - 10, 21, 21);
+                if (onObject.x < 0 && cv::countNonZero(s.alpha(disc)) == disc.area() &&
+                    cv::countNonZero(before(disc) > 0.5f) == disc.area())
+                    onObject = {x, y};
+                if (offObject.x < 0 && cv::countNonZero(s.alpha(disc)) == 0 &&
+                    cv::countNonZero(before(disc) < 0.5f) == disc.area())
+                    offObject = {x, y};
+            }
+        QVERIFY2(onObject.x >= 0 && offObject.x >= 0, "no place to draw found");
+        const double W = s.image.cols, H = s.image.rows, L = std::max(W, H);
+        std::vector<Stroke> strokes = {
+            {StrokeMode::Exclude, 8.0 / L, {{onObject.x / W, onObject.y / H}}},
+            {StrokeMode::Include, 8.0 / L, {{offObject.x / W, offObject.y / H}}}};
+        const int runs = svc.networkRuns();
+        const cv::Mat after = svc.matte(s.image, "", s.box, strokes);
+        QCOMPARE(svc.networkRuns(), runs);  // the cached prior, not the network again
+        QVERIFY(after.at<float>(onObject) < 0.1f);
+        QVERIFY(after.at<float>(offObject) > 0.9f);
+        // Away from the strokes the matte stays what it was.
+        cv::Mat changed = cv::abs(after - before) > 0.5f;
+        cv::circle(changed, onObject, 40, cv::Scalar(0), cv::FILLED);
+        cv::circle(changed, offObject, 40, cv::Scalar(0), cv::FILLED);
+        QVERIFY2(cv::countNonZero(changed) < 0.02 * cv::countNonZero(s.alpha),
+                 "strokes changed the matte far from where they were drawn");
+    }
+
+    void cacheReusesResults() {
+        const Scene s = pastedScene();
+        MatteService& svc = service();
+        svc.clearCache();
+        const int runs = svc.networkRuns();
+        const cv::Mat a = svc.matte(s.image, "", s.box, {});
+        const cv::Mat b = svc.matte(s.image.clone(), "", s.box, {});  // same content
+        QCOMPARE(svc.networkRuns(), runs + 1);
+        QVERIFY(a.data == b.data);
+        Box moved = s.box;
+        moved.x1 += 0.01;
+        svc.matte(s.image, "", moved, {});
+        QCOMPARE(svc.networkRuns(), runs + 2);  // a new box is a new prior
+    }
+
+    void missingWeightsFallBackToGrabCut() {
+        const Scene s = pastedScene();
+        QTemporaryDir dir;
+        MatteService service(dir.path().toStdString());
+        Project p;
+        Object o;
+        o.id = "cup";
+        o.setKeyframe({0, s.box, BoxKind::Hard, Easing::Linear});
+        p.objects = {o};
+        std::vector<std::string> notices;
+        const auto mattes = service.mattes(s.image, p, &notices);
+        QCOMPARE(mattes.size(), std::size_t(1));
+        QCOMPARE(notices.size(), std::size_t(1));
+        QVERIFY2(notices[0].find("grabCut alone") != std::string::npos, notices[0].c_str());
+        QVERIFY(notices[0].find('\n') == std::string::npos);
+        QVERIFY(cv::countNonZero(mattes[0] > 0.5f) > 0);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestMattes)
+#include "test_mattes.moc"
