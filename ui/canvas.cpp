@@ -80,6 +80,9 @@ Canvas::Canvas(Document* doc, QWidget* parent)
     overlayItem_->setTransformationMode(Qt::SmoothTransformation);
     overlayItem_->setZValue(1);
     overlayItem_->setVisible(false);
+    matteItem_ = scene_->addPixmap(QPixmap());
+    matteItem_->setZValue(0.5);  // over the photo, under a generated frame
+    matteItem_->setVisible(false);
     setRenderHints(QPainter::Antialiasing | QPainter::SmoothPixmapTransform);
     setViewportUpdateMode(QGraphicsView::FullViewportUpdate);
     setTransformationAnchor(QGraphicsView::AnchorViewCenter);  // keyboard zoom: the centre
@@ -99,6 +102,8 @@ Canvas::Canvas(Document* doc, QWidget* parent)
     connect(doc_, &Document::currentFrameChanged, this, repaint);
     connect(doc_, &Document::documentReset, this, [this] {
         setOverlayImage(QImage());
+        setMatteOverlay(QImage());
+        stroke_.reset();
         drag_ = Drag::None;
     });
     onImageChanged();
@@ -545,6 +550,10 @@ void Canvas::mousePressEvent(QMouseEvent* event) {
     }
     setFocus(Qt::MouseFocusReason);
     session_ = doc_->newSession();
+    if (isBrushTool()) {
+        if (beginStroke(v)) drag_ = Drag::Brush;
+        return;
+    }
 
     if (tool_ == Tool::Select || tool_ == Tool::Path) {
         const int node = pathNodeAt(v);
@@ -600,9 +609,16 @@ void Canvas::mouseMoveEvent(QMouseEvent* event) {
     const QPointF img = toImage(v);
     emit cursorMoved(img, imageRect().contains(img));
     if (QLineF(v, pressView_).length() >= kClickSlop) dragMoved_ = true;
+    if (isBrushTool()) {
+        hoverView_ = v;
+        viewport()->update();
+    }
     switch (drag_) {
         case Drag::None:
             updateHoverCursor(v);
+            return;
+        case Drag::Brush:
+            extendStroke(v);
             return;
         case Drag::Pan: {
             const QPointF d = v - lastPanPos_;
@@ -659,6 +675,7 @@ void Canvas::mouseReleaseEvent(QMouseEvent* event) {
         return;
     }
     if (d == Drag::Rubber) finishRubber(v);
+    if (d == Drag::Brush) finishStroke();
     session_ = 0;
     updateHoverCursor(v);
     viewport()->update();
@@ -680,6 +697,10 @@ void Canvas::updateHoverCursor(const QPointF& v) {
     }
     if (doc_->isEmpty()) {
         viewport()->unsetCursor();
+        return;
+    }
+    if (isBrushTool()) {
+        viewport()->setCursor(Qt::CrossCursor);
         return;
     }
     if ((tool_ == Tool::Select || tool_ == Tool::Path) && pathNodeAt(v) >= 0) {
@@ -982,6 +1003,7 @@ void Canvas::drawForeground(QPainter* painter, const QRectF&) {
     paintSelectedExtras(p);
     if (sel >= 0) paintObject(p, sel);
 
+    paintBrush(p);
     if (drag_ == Drag::Rubber) {
         const QRectF px =
             QRectF(clampToWork(toImage(pressView_)), clampToWork(toImage(rubberEnd_))).normalized();

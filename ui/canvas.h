@@ -9,6 +9,7 @@
 #include <QPointF>
 #include <QPolygonF>
 #include <QRectF>
+#include <optional>
 
 #include "core/project/project.h"
 
@@ -21,7 +22,8 @@ class Document;
 class Canvas : public QGraphicsView {
     Q_OBJECT
 public:
-    enum class Tool { Select, HardBox, SoftBox, Path };
+    // IncludeBrush / ExcludeBrush paint matte strokes on the selected object.
+    enum class Tool { Select, HardBox, SoftBox, Path, IncludeBrush, ExcludeBrush };
     Q_ENUM(Tool)
 
     explicit Canvas(Document* doc, QWidget* parent = nullptr);
@@ -35,6 +37,13 @@ public:
     // image removes it. The generation panel feeds this for the playhead frame.
     void setOverlayImage(const QImage& frame);
     bool hasOverlayImage() const;
+    // The mattes overlay (tinted regions with outlines, reference size; null
+    // hides it), drawn over the photo under the boxes (MatteOverlay feeds it).
+    void setMatteOverlay(const QImage& overlay);
+    bool hasMatteOverlay() const;
+    // Brush radius as a fraction of the image's longer side ([ and ] change it).
+    double brushRadius() const { return brushRadius_; }
+    void setBrushRadius(double radius);
     // One line shown over the overlay (e.g. "clip out of date"); empty: none.
     void setOverlayNote(const QString& note);
     QString overlayNote() const { return overlayNote_; }
@@ -61,6 +70,7 @@ signals:
     void statusMessage(const QString& text);
     // Space pressed and released without panning (the player's play/pause).
     void spaceTapped();
+    void brushRadiusChanged(double radius);
 
 protected:
     bool event(QEvent* event) override;
@@ -77,7 +87,7 @@ protected:
     void focusOutEvent(QFocusEvent* event) override;
 
 private:
-    enum class Drag { None, Pan, Rubber, Move, Resize, Node };
+    enum class Drag { None, Pan, Rubber, Move, Resize, Node, Brush };
 
     void onImageChanged();
     void setZoom(double z);
@@ -104,11 +114,18 @@ private:
     QPolygonF trajectory(int index, int from, int to) const;
     void paintLabel(QPainter& p, const QRectF& vr, const QString& text, const QColor& color);
     void paintOverlayNote(QPainter& p);
+    // Brush tools (canvas_brush.cpp).
+    bool isBrushTool() const { return tool_ == Tool::IncludeBrush || tool_ == Tool::ExcludeBrush; }
+    bool beginStroke(const QPointF& viewPt);
+    void extendStroke(const QPointF& viewPt);
+    void finishStroke();
+    void paintBrush(QPainter& p);
 
     Document* doc_;
     QGraphicsScene* scene_;
     QGraphicsPixmapItem* imageItem_;
     QGraphicsPixmapItem* overlayItem_;
+    QGraphicsPixmapItem* matteItem_;
     Tool tool_ = Tool::Select;
     bool fit_ = true;
     bool spaceHeld_ = false;
@@ -126,6 +143,11 @@ private:
     int session_ = 0;
     bool dragMoved_ = false;
     QPointF rubberEnd_;  // view
+    double brushRadius_ = 0.012;
+    std::optional<Stroke> stroke_;  // being painted (normalised points)
+    QString strokeObject_;
+    QPointF lastBrushView_;
+    QPointF hoverView_{-1, -1};
 };
 
 }  // namespace boxanim::ui

@@ -39,6 +39,7 @@
 #include "ui/project_bar.h"
 #include "ui/prompts.h"
 #include "ui/style.h"
+#include "ui/stroke_commands.h"
 #include "ui/timeline.h"
 #ifdef BOXANIM_HAVE_GENERATION
 #include "ui/clip_cache.h"
@@ -46,6 +47,7 @@
 #include "ui/export_dialog.h"
 #include "ui/generation_controller.h"
 #include "ui/generation_panel.h"
+#include "ui/matte_overlay.h"
 #include "ui/player.h"
 #endif
 
@@ -170,6 +172,8 @@ QAction* MainWindow::toolAction(Canvas::Tool tool) const {
         case Canvas::Tool::HardBox: return hardAct_;
         case Canvas::Tool::SoftBox: return softAct_;
         case Canvas::Tool::Path: return pathAct_;
+        case Canvas::Tool::IncludeBrush: return includeAct_;
+        case Canvas::Tool::ExcludeBrush: return excludeAct_;
     }
     return nullptr;
 }
@@ -256,7 +260,32 @@ void MainWindow::createActions() {
     pathAct_ = tool(tr("Motion &Path"), Qt::Key_P,
                     tr("Click to lay out the selected object's path; double-click or Enter finishes"),
                     QStringLiteral("path"), Canvas::Tool::Path);
+    includeAct_ = tool(tr("&Include Brush"), Qt::Key_I,
+                       tr("Paint what belongs to the selected object (its matte takes it)"),
+                       QStringLiteral("include"), Canvas::Tool::IncludeBrush);
+    excludeAct_ = tool(tr("E&xclude Brush"), Qt::Key_X,
+                       tr("Paint what does not belong to the selected object (its matte drops it)"),
+                       QStringLiteral("exclude"), Canvas::Tool::ExcludeBrush);
     selectAct_->setChecked(true);
+    brushSmallerAct_ = make(tr("Smaller Brush"), QKeySequence(Qt::Key_BracketLeft),
+                            tr("Make the include/exclude brush smaller"));
+    connect(brushSmallerAct_, &QAction::triggered, this,
+            [this] { canvas_->setBrushRadius(canvas_->brushRadius() / 1.25); });
+    brushLargerAct_ = make(tr("Larger Brush"), QKeySequence(Qt::Key_BracketRight),
+                           tr("Make the include/exclude brush larger"));
+    connect(brushLargerAct_, &QAction::triggered, this,
+            [this] { canvas_->setBrushRadius(canvas_->brushRadius() * 1.25); });
+    connect(canvas_, &Canvas::brushRadiusChanged, this, [this](double r) {
+        showStatus(tr("Brush radius %1 px").arg(qRound(r * std::max(doc_->imageSize().width(),
+                                                                   doc_->imageSize().height()))));
+    });
+    clearStrokesAct_ = make(tr("Clear Strokes"), {},
+                            tr("Remove the selected object's include/exclude strokes"));
+    connect(clearStrokesAct_, &QAction::triggered, this, [this] {
+        const Object* o = doc_->selectedObject();
+        if (o && !o->strokes.empty())
+            doc_->undoStack()->push(new ClearStrokesCommand(doc_, toQString(o->id)));
+    });
 
     zoomInAct_ = make(tr("Zoom &In"), QKeySequence::ZoomIn, tr("Zoom in"), QStringLiteral("zoom-in"));
     zoomInAct_->setShortcuts({QKeySequence::ZoomIn, QKeySequence(Qt::CTRL | Qt::Key_Equal)});
@@ -329,6 +358,10 @@ void MainWindow::createMenus() {
 
     QMenu* tools = menuBar()->addMenu(tr("&Tools"));
     tools->addActions(toolGroup_->actions());
+    tools->addSeparator();
+    tools->addAction(brushSmallerAct_);
+    tools->addAction(brushLargerAct_);
+    tools->addAction(clearStrokesAct_);
 
     viewMenu_ = menuBar()->addMenu(tr("&View"));
     viewMenu_->addAction(zoomInAct_);
@@ -365,7 +398,8 @@ void MainWindow::createMenus() {
     tb->addSeparator();
     tb->addAction(exportAct_);
     // Icons alone for the file and undo buttons keep the toolbar short.
-    for (QAction* a : {newAct_, openAct_, saveAct_, undoAct_, redoAct_, zoomFitAct_})
+    for (QAction* a : {newAct_, openAct_, saveAct_, undoAct_, redoAct_, zoomFitAct_, includeAct_,
+                       excludeAct_})
         if (QWidget* w = tb->widgetForAction(a))
             if (auto* b = qobject_cast<QToolButton*>(w)) b->setToolButtonStyle(Qt::ToolButtonIconOnly);
     viewMenu_->addAction(tb->toggleViewAction());
@@ -469,6 +503,20 @@ void MainWindow::createGeneration() {
     clipAct_->setEnabled(false);
     connect(clipAct_, &QAction::toggled, player_, &Player::setClipShown);
     connect(player_, &Player::clipShownChanged, clipAct_, &QAction::setChecked);
+    // The mattes: computed in the background as soon as a frame-0 box or a
+    // stroke changes, shown over the photo (a toggle, on by default).
+    matteOverlay_ = new MatteOverlay(doc_, nullptr, this);
+    connect(matteOverlay_, &MatteOverlay::overlayChanged, this,
+            [this] { canvas_->setMatteOverlay(matteOverlay_->overlay()); });
+    connect(matteOverlay_, &MatteOverlay::noticeChanged, this, [this](const QString& t) {
+        if (!t.isEmpty()) showStatus(t);
+    });
+    showMattesAct_ = make(tr("Show &Mattes"), QKeySequence(Qt::Key_M),
+                          tr("Show each object's matte (what will move) over the photo"));
+    showMattesAct_->setCheckable(true);
+    showMattesAct_->setChecked(true);
+    connect(showMattesAct_, &QAction::toggled, matteOverlay_, &MatteOverlay::setEnabled);
+    viewMenu_->addAction(showMattesAct_);
 
     QMenu* gen = new QMenu(tr("&Generate"), this);
     menuBar()->insertMenu(viewMenu_->menuAction(), gen);

@@ -31,6 +31,7 @@ class Player;
 class ExportDialog;
 class ProjectBar;
 class ClipCache;
+class MatteOverlay;
 
 struct MainWindowOptions {
     bool persistentSettings = true;  // restore/save geometry, layout and recent files
@@ -67,6 +68,8 @@ public:
     QAction* showClipAction() const { return clipAct_; }
     // Boxes and paths over the photo or the clip (on by default).
     QAction* showBoxesAction() const { return boxesAct_; }
+    MatteOverlay* matteOverlay() const { return matteOverlay_; }
+    QAction* showMattesAction() const { return showMattesAct_; }
     // The export dialog for the current clip (null without one); exportClip() runs it.
     ExportDialog* createExportDialog();
     const Autosave& autosave() const { return autosave_; }
@@ -158,7 +161,10 @@ private:
     QDockWidget* genDock_ = nullptr;
     QAction *generateAct_ = nullptr, *cancelAct_ = nullptr, *playAct_ = nullptr, *clipAct_ = nullptr;
     QActionGroup* toolGroup_;
-    QAction *selectAct_, *hardAct_, *softAct_, *pathAct_;
+    QAction *selectAct_, *hardAct_, *softAct_, *pathAct_, *includeAct_, *excludeAct_;
+    QAction *brushSmallerAct_, *brushLargerAct_, *clearStrokesAct_;
+    MatteOverlay* matteOverlay_ = nullptr;
+    QAction* showMattesAct_ = nullptr;
     QMenu* recentMenu_;
     QMenu* viewMenu_;
     QLabel *posLabel_, *frameLabel_, *zoomLabel_;
