@@ -23,6 +23,9 @@
 #include "ui/generation_panel.h"
 #endif
 #include "ui/mainwindow.h"
+#ifdef BOXANIM_HAVE_GENERATION
+#include "ui/matte_overlay.h"
+#endif
 #include "ui/prompts.h"
 
 namespace {
@@ -112,6 +115,14 @@ int main(int argc, char** argv) {
         window.canvas()->zoomToFit();
         QApplication::processEvents();
 #ifdef BOXANIM_HAVE_GENERATION
+        // The mattes overlay is computed on a worker: show it once it is there.
+        if (auto* mattes = window.matteOverlay(); mattes && mattes->isEnabled()) {
+            QElapsedTimer clock;
+            clock.start();
+            while (mattes->isBusy() && clock.elapsed() < 300000)
+                QApplication::processEvents(QEventLoop::WaitForMoreEvents, 50);
+            for (int i = 0; i < 3; ++i) QApplication::processEvents();
+        }
         if (parser.isSet(generateOpt)) {
             const int wantStep = std::max(1, parser.value(generateOpt).toInt());
             auto* gen = window.generationController();
