@@ -516,6 +516,7 @@ void MainWindow::createGeneration() {
     showMattesAct_->setCheckable(true);
     showMattesAct_->setChecked(true);
     connect(showMattesAct_, &QAction::toggled, matteOverlay_, &MatteOverlay::setEnabled);
+    if (!options_.mattes) showMattesAct_->setChecked(false);
     viewMenu_->addAction(showMattesAct_);
 
     QMenu* gen = new QMenu(tr("&Generate"), this);

@@ -38,6 +38,7 @@ struct MainWindowOptions {
     bool autosave = true;            // run the autosave timer
     QString autosaveDir;             // empty: the user's app-data folder
     QString clipCacheDir;            // empty: the user's cache folder (clips/)
+    bool mattes = true;              // View > Show Mattes at start (the matte worker)
 };
 
 class MainWindow : public QMainWindow {

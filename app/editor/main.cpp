@@ -77,6 +77,10 @@ int main(int argc, char** argv) {
         QStringLiteral("With --generate: cancel (as Esc does) once that preview is on the canvas "
                        "and capture after the job has ended."));
     parser.addOption(cancelOpt);
+    QCommandLineOption noMattesOpt(
+        QStringLiteral("no-mattes"),
+        QStringLiteral("With --screenshot: hide the mattes overlay (View > Show Mattes off)."));
+    parser.addOption(noMattesOpt);
     parser.addPositionalArgument(QStringLiteral("file"),
                                  QStringLiteral("A .boxanim project or an image to start from."),
                                  QStringLiteral("[file]"));
@@ -97,6 +101,10 @@ int main(int argc, char** argv) {
 
     if (screenshot) {
         window.setPrompts(std::make_unique<boxanim::ui::SilentPrompts>());
+#ifdef BOXANIM_HAVE_GENERATION
+        if (parser.isSet(noMattesOpt) && window.showMattesAction())
+            window.showMattesAction()->setChecked(false);  // before anything is scheduled
+#endif
         if (!args.isEmpty() && !window.openFile(args.first())) return 2;
         const auto& objects = window.document()->project().objects;
         if (!objects.empty())

@@ -82,7 +82,7 @@ private slots:
     }
 
     void overlayFollowsBoxesAndStrokes() {
-        Harness h(tmp_.path() + QStringLiteral("/autosave3"));
+        Harness h(tmp_.path() + QStringLiteral("/autosave3"), false, /*mattes=*/true);
         QVERIFY(h.window->newFromImage(makeImage(tmp_.path())));
         MatteOverlay* m = h.window->matteOverlay();
         QVERIFY(m);

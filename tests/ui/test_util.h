@@ -92,10 +92,13 @@ inline QString makeImage(const QString& dir, const QString& name = QStringLitera
 struct Harness {
     std::shared_ptr<ScriptedPrompts::State> prompts = std::make_shared<ScriptedPrompts::State>();
     std::unique_ptr<MainWindow> window;
-    explicit Harness(const QString& autosaveDir, bool autosaveTimer = false) {
+    // `mattes`: run the matte worker (IS-Net + grabCut per box change); off
+    // unless a test is about mattes, so the other editor tests stay fast.
+    explicit Harness(const QString& autosaveDir, bool autosaveTimer = false, bool mattes = false) {
         MainWindowOptions o;
         o.persistentSettings = false;
         o.autosave = autosaveTimer;
+        o.mattes = mattes;
         o.autosaveDir = autosaveDir;
         o.clipCacheDir = autosaveDir + QStringLiteral("/clips");
         window = std::make_unique<MainWindow>(o);
