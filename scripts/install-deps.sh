@@ -11,6 +11,7 @@ PACKAGES=(
   libavcodec-dev libavformat-dev libavutil-dev libswscale-dev libavfilter-dev
   nlohmann-json3-dev
   libpng-dev        # core/media decodes PNG references itself (quiet, bounded)
+  libjpeg-dev       # ... and JPEG references (libjpeg-turbo: quiet, BGR output)
   ffmpeg            # ffprobe: tests read exported files back
   xvfb xauth        # the editor on a machine without a display
   locales           # de_DE.UTF-8 for the locale round-trip test

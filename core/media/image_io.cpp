@@ -17,6 +17,9 @@
 
 #include <fcntl.h>
 #include <png.h>
+#include <csetjmp>
+#include <cstdio>
+#include <jpeglib.h>
 #include <zlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -553,6 +556,55 @@ void verifyPngData(const std::string& b, const std::string& path) {
                                    " bytes, the header needs " + std::to_string(expected) + ")");
 }
 
+// libjpeg(-turbo) with our own error manager: its warnings ("Corrupt JPEG
+// data: ...") are not printed - a warning leaves a decodable picture, as
+// OpenCV's reader would - and its errors become the MediaError.
+struct JpegErrors {
+    jpeg_error_mgr pub;
+    std::jmp_buf jump;
+    char message[JMSG_LENGTH_MAX];
+};
+
+extern "C" void jpegOnError(j_common_ptr c) {
+    auto* e = reinterpret_cast<JpegErrors*>(c->err);
+    (*c->err->format_message)(c, e->message);
+    std::longjmp(e->jump, 1);
+}
+extern "C" void jpegOnMessage(j_common_ptr) {}
+
+// Nothing for CMYK/YCCK files (OpenCV's reader converts those).
+std::optional<cv::Mat> decodeJpeg(const std::string& bytes, const std::string& path) {
+    jpeg_decompress_struct cinfo{};
+    JpegErrors err{};
+    cinfo.err = jpeg_std_error(&err.pub);
+    err.pub.error_exit = jpegOnError;
+    err.pub.output_message = jpegOnMessage;
+    cv::Mat img;
+    if (setjmp(err.jump)) {
+        jpeg_destroy_decompress(&cinfo);
+        throw MediaError(path, std::string("truncated or damaged JPEG file (") + err.message + ")");
+    }
+    jpeg_create_decompress(&cinfo);
+    jpeg_mem_src(&cinfo, reinterpret_cast<const unsigned char*>(bytes.data()),
+                 static_cast<unsigned long>(bytes.size()));
+    jpeg_read_header(&cinfo, TRUE);
+    if (cinfo.jpeg_color_space == JCS_CMYK || cinfo.jpeg_color_space == JCS_YCCK) {
+        jpeg_destroy_decompress(&cinfo);
+        return std::nullopt;
+    }
+    cinfo.out_color_space = cinfo.num_components == 1 ? JCS_GRAYSCALE : JCS_EXT_BGR;
+    jpeg_start_decompress(&cinfo);
+    img.create(static_cast<int>(cinfo.output_height), static_cast<int>(cinfo.output_width),
+               CV_8UC(cinfo.output_components));
+    while (cinfo.output_scanline < cinfo.output_height) {
+        JSAMPROW row = img.ptr<JSAMPLE>(static_cast<int>(cinfo.output_scanline));
+        jpeg_read_scanlines(&cinfo, &row, 1);
+    }
+    jpeg_finish_decompress(&cinfo);
+    jpeg_destroy_decompress(&cinfo);
+    return img;
+}
+
 }  // namespace
 
 ImageHeader probeImage(const std::string& path) {
@@ -568,6 +620,8 @@ cv::Mat loadImage(const std::string& path) {
     cv::Mat img;
     if (header.format == "png") {
         img = decodePng(bytes, path);
+    } else if (header.format == "jpeg" && (img = decodeJpeg(bytes, path).value_or(cv::Mat())).data) {
+        // decoded quietly by libjpeg
     } else {
         cv::Mat raw(1, static_cast<int>(bytes.size()), CV_8UC1, const_cast<char*>(bytes.data()));
         QuietOpenCvLog quiet;

@@ -214,6 +214,26 @@ private slots:
         QVERIFY(refusal([&] { probeImage(path); }).contains("damaged PNG file (compressed data"));
     }
 
+    // libjpeg's "Corrupt JPEG data" warnings stay off stderr; the picture it
+    // recovers is used (as OpenCV's reader would), and it matches OpenCV's
+    // decoding of an intact file exactly.
+    void damagedJpegIsQuiet() {
+        const std::string jpg = encode(".jpg", gradient(160, 120));
+        const std::string path = file("intact.jpg");
+        writeBytes(path, jpg);
+        const cv::Mat mine = loadImage(path);
+        QCOMPARE(cv::norm(mine, cv::imread(path, cv::IMREAD_COLOR), cv::NORM_INF), 0.0);
+        std::string bad = jpg;
+        const std::size_t sos = bad.find("\xFF\xDA");
+        QVERIFY(sos != std::string::npos);
+        for (std::size_t i = sos + 200; i < sos + 260 && i + 2 < bad.size(); ++i) bad[i] = 0x11;
+        writeBytes(file("bad.jpg"), bad);
+        cv::Mat img;
+        const std::string err = captureStderr([&] { img = loadImage(file("bad.jpg")); });
+        QVERIFY2(err.empty(), err.c_str());
+        QCOMPARE(img.size(), cv::Size(160, 120));
+    }
+
     // The inflate check accepts every layout, interlaced ones included.
     void probeAcceptsEveryPngLayout() {
         const cv::Mat bgr = gradient(37, 23);
