@@ -41,10 +41,11 @@ GenerationPanel::GenerationPanel(Document* doc, GenerationController* controller
 
     engine_ = new QComboBox(this);
     engine_->addItem(tr("BoxFlow (learned)"), QStringLiteral("boxflow"));
-    engine_->addItem(tr("Cutout (fast, rigid)"), QStringLiteral("cutout"));
+    engine_->addItem(tr("Cutout (rigid, default)"), QStringLiteral("cutout"));
     engine_->setToolTip(
-        tr("BoxFlow samples motion with the box-conditioned model; Cutout moves "
-           "the matted objects rigidly along their boxes"));
+        tr("Cutout (the default) moves the matted objects rigidly along their boxes; "
+           "BoxFlow lets the box-conditioned model choose the path inside soft boxes "
+           "and a small deformation (bounded by Variety)"));
     form->addRow(tr("&Engine"), engine_);
 
     seed_ = new QSpinBox(this);

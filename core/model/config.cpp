@@ -13,7 +13,7 @@ Json intArray(const std::vector<int>& v) {
 std::vector<int> readInts(const Json& j, const std::string& key, std::vector<int> fallback) {
     if (!j.contains(key)) return fallback;
     std::vector<int> out;
-    for (const auto& v : j.at(key).items()) out.push_back(static_cast<int>(v.integer()));
+    for (const auto& v : j.at(key)) out.push_back(static_cast<int>(integerOf(v, key)));
     return out;
 }
 }  // namespace
@@ -38,7 +38,7 @@ Json BoxFlowConfig::toJson() const {
 
 BoxFlowConfig BoxFlowConfig::fromJson(const Json& j) {
     BoxFlowConfig c;
-    if (j.contains("preset")) c = preset(j.at("preset").string());
+    if (j.contains("preset")) c = preset(j.at("preset").get<std::string>());
     c.architecture = j.value("architecture", c.architecture);
     c.channels = readInts(j, "channels", c.channels);
     c.resBlocks = j.value("res_blocks", c.resBlocks);

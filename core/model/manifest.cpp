@@ -24,16 +24,16 @@ Json ModelEntry::toJson() const {
     j["config"] = config.toJson();
     j["parameters"] = Json(parameters);
     j["description"] = Json(description);
-    j["training"] = training.isNull() ? Json::object() : training;
-    j["evaluation"] = evaluation.isNull() ? Json::object() : evaluation;
+    j["training"] = training.is_null() ? Json::object() : training;
+    j["evaluation"] = evaluation.is_null() ? Json::object() : evaluation;
     return j;
 }
 
 ModelEntry ModelEntry::fromJson(const Json& j) {
     ModelEntry e;
-    e.name = j.at("name").string();
-    e.file = j.at("file").string();
-    e.sha256 = j.at("sha256").string();
+    e.name = j.at("name").get<std::string>();
+    e.file = j.at("file").get<std::string>();
+    e.sha256 = j.at("sha256").get<std::string>();
     e.dtype = j.value("dtype", "F16");
     e.config = BoxFlowConfig::fromJson(j.at("config"));
     e.parameters = j.value("parameters", static_cast<std::int64_t>(0));
@@ -51,8 +51,8 @@ Manifest Manifest::load(const std::string& path) {
             throw std::runtime_error("not a BoxAnim model manifest (\"format\" must be \"boxanim-models\")");
         m.version = j.value("version", 1);
         if (m.version != 1) throw std::runtime_error("unsupported manifest version " + std::to_string(m.version));
-        for (const auto& e : j.at("models").items()) m.models.push_back(ModelEntry::fromJson(e));
-        for (const auto& [key, value] : j.members())
+        for (const auto& e : j.at("models")) m.models.push_back(ModelEntry::fromJson(e));
+        for (const auto& [key, value] : j.items())
             if (key != "format" && key != "version" && key != "models") m.otherKeys[key] = value;
     } catch (const std::exception& e) {
         std::string msg = e.what();

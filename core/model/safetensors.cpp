@@ -141,19 +141,19 @@ SafetensorsFile readSafetensors(const std::string& path) {
     } catch (const std::exception& e) {
         fail(path, std::string("malformed header: ") + e.what());
     }
-    if (!header.isObject()) fail(path, "malformed header: not a JSON object");
+    if (!header.is_object()) fail(path, "malformed header: not a JSON object");
     const std::int64_t dataStart = 8 + static_cast<std::int64_t>(n);
     const std::int64_t dataSize = fileSize - dataStart;
 
     SafetensorsFile out;
     out.path = path;
     std::vector<std::pair<std::int64_t, std::int64_t>> ranges;
-    for (const auto& [name, e] : header.members()) {
+    for (const auto& [name, e] : header.items()) {
         if (name == "__metadata__") {
-            if (!e.isObject()) fail(path, "__metadata__ is not an object");
-            for (const auto& [k, v] : e.members()) {
-                if (!v.isString()) fail(path, "__metadata__ value '" + k + "' is not a string");
-                out.metadata[k] = v.string();
+            if (!e.is_object()) fail(path, "__metadata__ is not an object");
+            for (const auto& [k, v] : e.items()) {
+                if (!v.is_string()) fail(path, "__metadata__ value '" + k + "' is not a string");
+                out.metadata[k] = v.get<std::string>();
             }
             continue;
         }
@@ -161,16 +161,17 @@ SafetensorsFile readSafetensors(const std::string& path) {
         std::vector<std::int64_t> shape;
         std::int64_t begin = 0, end = 0;
         try {
-            st = storeTypeFromString(e.at("dtype").string());
-            for (const auto& d : e.at("shape").items()) {
-                std::int64_t v = d.integer();
+            st = storeTypeFromString(e.at("dtype").get<std::string>());
+            if (!e.at("shape").is_array()) throw std::runtime_error("shape must be an array");
+            for (const auto& d : e.at("shape")) {
+                std::int64_t v = integerOf(d, "shape");
                 if (v < 0) throw std::runtime_error("negative dimension");
                 shape.push_back(v);
             }
             const auto& offs = e.at("data_offsets");
-            if (offs.size() != 2) throw std::runtime_error("data_offsets must have two entries");
-            begin = offs.at(0).integer();
-            end = offs.at(1).integer();
+            if (!offs.is_array() || offs.size() != 2) throw std::runtime_error("data_offsets must have two entries");
+            begin = integerOf(offs.at(0), "data_offsets");
+            end = integerOf(offs.at(1), "data_offsets");
         } catch (const std::exception& ex) {
             failTensor(path, name, std::string("bad header entry: ") + ex.what());
         }

@@ -154,9 +154,9 @@ TrainConfig TrainConfig::fromJson(const Json& j) {
     c.batch = j.value("batch", c.batch);
     if (j.contains("frames")) {
         c.frames.clear();
-        if (j.at("frames").isNumber()) c.frames.push_back(static_cast<int>(j.at("frames").integer()));
+        if (j.at("frames").is_number()) c.frames.push_back(static_cast<int>(integerOf(j.at("frames"), "frames")));
         else
-            for (const auto& f : j.at("frames").items()) c.frames.push_back(static_cast<int>(f.integer()));
+            for (const auto& f : j.at("frames")) c.frames.push_back(static_cast<int>(integerOf(f, "frames")));
     }
     c.width = j.value("width", c.width);
     c.height = j.value("height", c.height);
@@ -335,11 +335,11 @@ TrainResult train(const TrainConfig& cfg, const std::string& resumeFrom, std::os
         // The run's story so far, so that a resumed run reports the whole run.
         if (auto h = f.metadata.find("history"); h != f.metadata.end()) {
             const Json j = Json::parse(h->second);
-            prior.seconds = j.at("wall_seconds").number();
-            prior.firstLoss = j.at("first_loss").number();
-            prior.valFirst = j.at("val_loss_start").number();
-            for (const Json& e : j.at("val_history").items())
-                prior.valHistory.emplace_back(static_cast<int>(e.at(std::size_t{0}).integer()), e.at(std::size_t{1}).number());
+            prior.seconds = j.at("wall_seconds").get<double>();
+            prior.firstLoss = j.at("first_loss").get<double>();
+            prior.valFirst = j.at("val_loss_start").get<double>();
+            for (const Json& e : j.at("val_history"))
+                prior.valHistory.emplace_back(static_cast<int>(integerOf(e.at(0), "val_history")), e.at(1).get<double>());
         }
         opt.step = startStep;
         log.line("resumed from " + resumeFrom + " at step " + std::to_string(startStep));

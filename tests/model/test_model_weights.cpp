@@ -85,17 +85,31 @@ private Q_SLOTS:
                  QString("cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0"));
     }
 
-    void jsonRoundTrip() {
-        Json j = Json::parse("{\"a\": [1, 2.5, -3e-2, true, null], \"b\": {\"s\": \"x\\\"y\\u00e9\\n\"}, \"n\": 123456789012}");
-        QCOMPARE(j.at("a").at(1).number(), 2.5);
-        QCOMPARE(j.at("a").at(2).number(), -0.03);
-        QCOMPARE(j.at("n").integer(), static_cast<std::int64_t>(123456789012));
-        QCOMPARE(QString::fromStdString(j.at("b").at("s").string()), QString::fromUtf8("x\"y\xc3\xa9\n"));
-        Json k = Json::parse(j.dump(2));
-        QCOMPARE(QString::fromStdString(k.dump()), QString::fromStdString(j.dump()));
-        QVERIFY(!errorOf([] { Json::parse("{\"a\": 1,}"); }).empty());
-        QVERIFY(!errorOf([] { Json::parse("[1 2]"); }).empty());
-        QCOMPARE(QString::fromStdString(formatNumber(0.1)), QString("0.1"));
+    void jsonWholeNumbersAreChecked() {
+        QCOMPARE(integerOf(Json::parse("123456789012"), "n"), static_cast<std::int64_t>(123456789012));
+        QCOMPARE(integerOf(Json::parse("4.0"), "n"), static_cast<std::int64_t>(4));
+        QVERIFY(QString::fromStdString(errorOf([] { integerOf(Json::parse("2.5"), "shape"); })).contains("shape"));
+        QVERIFY(!errorOf([] { integerOf(Json::parse("\"3\""), "n"); }).empty());
+        QVERIFY(!errorOf([] { const Json j = Json::parse("{\"a\": 1,}"); }).empty());
+    }
+
+    // Headers that nlohmann parses but that are not a tensor: a fractional or
+    // scalar shape, scalar offsets. Each is refused naming the tensor.
+    void malformedHeaderEntriesAreRefused() {
+        QTemporaryDir tmp;
+        const std::string path = (tmp.path() + "/bad.safetensors").toStdString();
+        for (const char* entry : {R"({"shape": [2.5], "dtype": "F32", "data_offsets": [0, 8]})",
+                                  R"({"shape": 2, "dtype": "F32", "data_offsets": [0, 8]})",
+                                  R"({"shape": [2], "dtype": "F32", "data_offsets": 8})"}) {
+            std::string header = std::string("{\"w\": ") + entry + "}";
+            while (header.size() % 8) header += ' ';
+            std::string bytes(8, '\0');
+            for (int i = 0; i < 8; ++i) bytes[i] = static_cast<char>((header.size() >> (8 * i)) & 0xff);
+            bytes += header + std::string(8, '\0');
+            std::ofstream(path, std::ios::binary).write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+            const QString err = QString::fromStdString(errorOf([&] { readSafetensors(path); }));
+            QVERIFY2(err.contains("'w'"), qPrintable(QString(entry) + " -> " + err));
+        }
     }
 
     void roundTripF32AndF16BitExact() {
