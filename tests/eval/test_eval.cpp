@@ -56,11 +56,9 @@ private slots:
         QCOMPARE(r.state, JobState::Finished);
         const ClipScore s = evaluateClip(p, r.frames);
         QCOMPARE(s.frames, 16);
-        // One hard frame (15) is measured, through CSRT: its box moves a few pixels
-        // with plate pixels that differ by a grey level under the moving square
-        // (PatchMatch plate, seeds 1 and 2: 0.856; seed 3: >= 0.9; the frames look
-        // identical), so the bound is 0.85.
-        QVERIFY2(s.meanIoUHard >= 0.85, qPrintable(QString::number(s.meanIoUHard)));
+        // The hard box keeps a 2-px margin around the 36-px square and CSRT
+        // follows the square itself: (36 / 40)^2 = 0.81 is a perfect track.
+        QVERIFY2(s.meanIoUHard >= 0.78, qPrintable(QString::number(s.meanIoUHard)));
         QVERIFY(s.centreError < 0.02);
         QVERIFY(s.identity > 0.8);
         QVERIFY(s.backgroundChange < 3.0);
@@ -86,8 +84,16 @@ private slots:
         exportFrames(r.frames, path, 16);
         const std::vector<cv::Mat> back = readClip(path);
         QCOMPARE(back.size(), std::size_t(16));
+        // Every decoded frame is the rendered one, up to H.264's loss.
+        for (std::size_t i = 0; i < back.size(); ++i) {
+            QCOMPARE(back[i].size(), r.frames[i].size());
+            const double psnr = cv::PSNR(back[i], r.frames[i]);
+            QVERIFY2(psnr > 30.0, qPrintable(QString("frame %1: %2 dB").arg(i).arg(psnr)));
+        }
+        // and scores like it (0.81 is a perfect track of the square, above).
         const ClipScore s = evaluateClip(p, back);
-        QVERIFY2(s.meanIoUHard >= 0.85, qPrintable(QString::number(s.meanIoUHard)));
+        QVERIFY2(s.meanIoUHard >= 0.72, qPrintable(QString::number(s.meanIoUHard)));
+        QVERIFY2(s.centreError < 0.02, qPrintable(QString::number(s.centreError)));
     }
 
     void unreadableClipNamesThePath() {
