@@ -21,7 +21,7 @@ class TestScreenshot : public QObject {
         QStringList args{QStringLiteral("--screenshot"), out, QStringLiteral("--no-mattes")};
         args << extra;
         p.start(QStringLiteral(BOXANIM_EDITOR), args);
-        QVERIFY(p.waitForFinished(60000));
+        QVERIFY(p.waitForFinished(180000));
         QVERIFY2(p.exitStatus() == QProcess::NormalExit && p.exitCode() == 0,
                  p.readAllStandardError().constData());
         QImage img(out);
@@ -143,7 +143,7 @@ private slots:
         p.start(QStringLiteral(BOXANIM_EDITOR),
                 {QStringLiteral("--screenshot"), tmp.path() + QStringLiteral("/x.png"),
                  tmp.path() + QStringLiteral("/nope.boxanim")});
-        QVERIFY(p.waitForFinished(60000));
+        QVERIFY(p.waitForFinished(180000));
         QCOMPARE(p.exitCode(), 2);
         QVERIFY(p.readAllStandardError().contains("nope.boxanim"));
     }
