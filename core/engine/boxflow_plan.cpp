@@ -142,13 +142,15 @@ std::vector<KeyMotion> smoothOverTime(std::vector<KeyMotion> seq) {
     return seq;
 }
 
-KeyMotion motionAt(const std::vector<KeyMotion>& seq, const std::vector<double>& times, double time) {
-    if (seq.empty()) return {};
+// `seq` at a timeline position between its keyframes' `times` (held outside them).
+template <class T, class Blend>
+T atTime(const std::vector<T>& seq, const std::vector<double>& times, double time, Blend blendFn) {
+    if (seq.empty()) return T{};
     if (time <= times.front()) return seq.front();
     for (std::size_t j = 0; j + 1 < seq.size(); ++j)
         if (time <= times[j + 1]) {
             const double span = times[j + 1] - times[j];
-            return blend(seq[j], seq[j + 1], span > 0 ? (time - times[j]) / span : 0.0);
+            return blendFn(seq[j], seq[j + 1], span > 0 ? (time - times[j]) / span : 0.0);
         }
     return seq.back();
 }
@@ -161,7 +163,7 @@ double hardFade(const std::vector<int>& hardFrames, double time, double ramp) {
     return a * a * (3 - 2 * a);
 }
 
-// The offset of `box` that is closest to `wanted` and keeps it inside `bounds`.
+// The offset nearest `wanted` within [lo, hi] (the room the soft box leaves); 0 without room.
 double clampInto(double wanted, double lo, double hi) { return lo <= hi ? std::clamp(wanted, lo, hi) : 0.0; }
 
 }  // namespace
@@ -213,15 +215,8 @@ MotionPlan boxflowPlan(const model::SampleOutput& sample, const std::vector<doub
             const TrackSample& soft = softTracks.at(k, f);
             TrackSample& s = moved.boxes[k][f];
             if (soft.kind != BoxKind::Soft || !isValidBox(soft.box) || !isValidBox(rigid[k][f])) continue;
-            cv::Vec2d want(0, 0);
-            for (int t = 0; t < T; ++t) {
-                if (t + 1 == T || f <= sampleTimes[t + 1]) {
-                    const double span = t + 1 < T ? sampleTimes[t + 1] - sampleTimes[t] : 0.0;
-                    const double w = span > 0 ? std::clamp((f - sampleTimes[t]) / span, 0.0, 1.0) : 0.0;
-                    want = offsets[t] * (1 - w) + (t + 1 < T ? offsets[t + 1] : offsets[t]) * w;
-                    break;
-                }
-            }
+            const cv::Vec2d want = atTime(offsets, sampleTimes, f, [](const cv::Vec2d& a, const cv::Vec2d& b,
+                                                                    double w) { return a * (1 - w) + b * w; });
             const Box& r = rigid[k][f];
             const double dx = clampInto(want[0], soft.box.x1 - r.x1, soft.box.x2 - r.x2);
             const double dy = clampInto(want[1], soft.box.y1 - r.y1, soft.box.y2 - r.y2);
@@ -248,7 +243,7 @@ MotionPlan boxflowPlan(const model::SampleOutput& sample, const std::vector<doub
         for (int k = 0; k < modelled; ++k) {
             const double fade = hardFade(hardFrames[k], time, ramp);
             if (fade <= 0 || variety <= 0) continue;
-            KeyMotion m = motionAt(motion[k], sampleTimes, time);
+            KeyMotion m = atTime(motion[k], sampleTimes, time, blend);
             for (int i = 0; i < 2; ++i)
                 for (int j = 0; j < 2; ++j)
                     m.linear(i, j) = fade * std::clamp(m.linear(i, j), -linearBound, linearBound);

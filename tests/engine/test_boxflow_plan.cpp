@@ -10,6 +10,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "core/engine/boxflow_plan.h"
+#include "core/eval/evaluate.h"
 #include "core/render/cutout.h"
 #include "core/render/geometry.h"
 #include "core/render/renderer.h"
@@ -98,11 +99,6 @@ cv::Rect2d objectBounds(const cv::Mat& frame) {
     cv::extractChannel(frame, green, 1);
     const cv::Rect r = cv::boundingRect(green > 100);
     return cv::Rect2d(r);
-}
-
-double iou(const cv::Rect2d& a, const cv::Rect2d& b) {
-    const double inter = (a & b).area();
-    return inter / (a.area() + b.area() - inter);
 }
 
 }  // namespace
