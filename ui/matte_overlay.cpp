@@ -7,6 +7,7 @@
 
 #include <opencv2/imgproc.hpp>
 
+#include "core/engine/engine.h"  // prepareWorkingScene
 #include "core/engine/matte_service.h"
 #include "ui/document.h"
 #include "ui/generation_controller.h"  // toMat
@@ -83,6 +84,7 @@ void MatteOverlay::shutdown() {
         stop_ = true;
         job_.reset();
     }
+    superseded_ = true;
     cv_.notify_all();
     if (worker_.joinable()) worker_.join();
 }
@@ -125,6 +127,7 @@ void MatteOverlay::schedule() {
         std::lock_guard<std::mutex> lock(mutex_);
         j.key = imageKey_;
         job_ = std::move(j);  // replaces any job not started yet
+        superseded_ = true;
     }
     cv_.notify_all();
 }
@@ -138,6 +141,7 @@ void MatteOverlay::run() {
             if (stop_) return;
             j = std::move(*job_);
             job_.reset();
+            superseded_ = false;
         }
         const auto t0 = std::chrono::steady_clock::now();
         if (j.key.empty()) {
@@ -147,8 +151,8 @@ void MatteOverlay::run() {
         }
         QImage img;
         QString notice;
+        std::vector<cv::Mat> mattes;
         try {
-            std::vector<cv::Mat> mattes;
             const std::string key = j.key;
             for (const Object& o : j.project.objects) {
                 const Keyframe* k = o.keyframeAt(0);
@@ -175,6 +179,22 @@ void MatteOverlay::run() {
         QMetaObject::invokeMethod(
             this, [self, id = j.id, img, ms, notice] {
                 if (self) self->deliver(id, img, ms, notice);
+            },
+            Qt::QueuedConnection);
+        if (img.isNull() || mattes.empty()) continue;
+        // The plate Generate will need, at the size it will render (outputSize).
+        try {
+            const cv::Size out(j.project.output.width > 0 ? j.project.output.width : j.image.cols,
+                               j.project.output.height > 0 ? j.project.output.height : j.image.rows);
+            if (prepareWorkingScene(j.image, std::move(mattes), out, &superseded_).plate.empty())
+                continue;  // superseded
+        } catch (const std::exception&) {
+            continue;  // Generate will make it and report what went wrong
+        }
+        ++platesPrepared_;
+        QMetaObject::invokeMethod(
+            this, [self] {
+                if (self) emit self->plateReady();
             },
             Qt::QueuedConnection);
     }

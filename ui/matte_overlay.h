@@ -3,7 +3,9 @@
 // long-lived worker thread through the shared MatteService (the same mattes
 // and cache Generate and the CLI use), and comes back to the GUI thread as a
 // tinted, outlined QImage tagged with a request id; results of superseded
-// requests are dropped. The GUI never waits.
+// requests are dropped. The GUI never waits. Then the same worker makes the
+// clean plate from those mattes (cancelled by the next request), so
+// Generate finds it in the plate cache.
 #pragma once
 
 #include <QImage>
@@ -54,8 +56,15 @@ public:
 
     void shutdown();
 
+    // Clean plates the worker made (or found cached) for the current mattes
+    // at the project's output size, so Generate does not wait for the fill.
+    int platesPrepared() const { return platesPrepared_.load(); }
+
 signals:
     void overlayChanged();
+    // The clean plate for the latest mattes is ready (worker thread's result,
+    // delivered on the GUI thread).
+    void plateReady();
     void noticeChanged(const QString& text);
 
 private:
@@ -87,6 +96,8 @@ private:
     std::condition_variable cv_;
     std::optional<Job> job_;   // the next job (the newest request only)
     bool stop_ = false;
+    std::atomic<bool> superseded_{false};  // a newer job waits: cancels the plate
+    std::atomic<int> platesPrepared_{0};
     std::thread worker_;
 };
 

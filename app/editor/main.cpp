@@ -129,6 +129,11 @@ int main(int argc, char** argv) {
             clock.start();
             while (mattes->isBusy() && clock.elapsed() < 300000)
                 QApplication::processEvents(QEventLoop::WaitForMoreEvents, 50);
+            // Generate from where a user who waited a moment would: the clean
+            // plate made in the background too.
+            while (parser.isSet(generateOpt) && !window.document()->project().objects.empty() &&
+                   mattes->platesPrepared() == 0 && clock.elapsed() < 300000)
+                QApplication::processEvents(QEventLoop::WaitForMoreEvents, 50);
             for (int i = 0; i < 3; ++i) QApplication::processEvents();
         }
         if (parser.isSet(generateOpt)) {
@@ -140,9 +145,9 @@ int main(int argc, char** argv) {
                              [&](quint64, int step, int) { seen = step; });
             QObject::connect(gen, &boxanim::ui::GenerationController::jobEnded, &window,
                              [&] { ended = true; });
-            if (window.generationPanel()->generate() == 0) return 2;
             QElapsedTimer clock;
             clock.start();
+            if (window.generationPanel()->generate() == 0) return 2;
             while (seen < wantStep && !ended && clock.elapsed() < 600000)
                 QApplication::processEvents(QEventLoop::WaitForMoreEvents, 50);
             if (seen < wantStep) {
@@ -150,6 +155,8 @@ int main(int argc, char** argv) {
                              qPrintable(gen->outcome().message));
                 return 1;
             }
+            std::printf("preview step %d on the canvas %lld ms after Generate\n", seen,
+                        static_cast<long long>(clock.elapsed()));
             if (parser.isSet(cancelOpt)) {
                 window.cancelAction()->trigger();
                 while (!ended && clock.elapsed() < 600000)

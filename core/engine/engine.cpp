@@ -40,6 +40,29 @@ cv::Size outputSize(const GenerationRequest& req) {
                     req.outHeight > 0 ? req.outHeight : req.image.rows);
 }
 
+WorkingScene prepareWorkingScene(const cv::Mat& reference, std::vector<cv::Mat> mattes,
+                                 cv::Size outSize, const std::atomic<bool>* cancel) {
+    static PlateCache plates(4);  // a few projects or output sizes
+    WorkingScene s;
+    if (!outSize.empty() && outSize.area() < reference.size().area()) {
+        cv::resize(reference, s.image, outSize, 0, 0, cv::INTER_AREA);
+        for (cv::Mat& m : mattes) cv::resize(m, m, outSize, 0, 0, cv::INTER_AREA);
+    } else {
+        s.image = reference;
+    }
+    s.mattes = std::move(mattes);
+    PlateOptions options;
+    options.completion.cancel = cancel;
+    const std::string key = plateCacheKey(s.image, s.mattes, options);
+    s.plate = plates.find(key);
+    s.plateCached = !s.plate.empty();
+    if (!s.plateCached) {
+        s.plate = computeCleanPlate(s.image, s.mattes, options);
+        if (!s.plate.empty()) plates.insert(key, s.plate);
+    }
+    return s;
+}
+
 std::string requestProblem(const GenerationRequest& req) {
     if (req.project.objects.empty())
         return "/objects: the project has no objects; draw a box around something first";
@@ -196,35 +219,32 @@ GenerationResult generate(const GenerationRequest& req, const JobCallbacks& cb) 
 
         const cv::Size outSize = outputSize(req);
         Scene scene;
-        // Everything below works at the output size when that is smaller: a
-        // 40-megapixel photo rendered at 1024 px needs no full-size mattes.
-        if (outSize.area() < req.image.size().area())
-            cv::resize(req.image, scene.image, outSize, 0, 0, cv::INTER_AREA);
-        else
-            scene.image = req.image;
         scene.rigidTracks = cutoutTracks(req.project);
         report("matting", 0.01);
         auto t = Clock::now();
-        // The same mattes the editor shows (and has usually cached already):
-        // made on the reference image, brought to the working size.
+        // The same mattes the editor shows (and has usually cached already).
+        std::vector<cv::Mat> referenceMattes;
         {
             std::shared_ptr<MatteService> mattes =
                 req.mattes ? req.mattes
                            : MatteService::shared(req.modelsDir.empty() ? defaultModelsDir()
                                                                         : req.modelsDir);
-            scene.mattes = mattes->mattes(req.image, req.project, &result.notices);
-            if (scene.image.size() != req.image.size())
-                for (cv::Mat& m : scene.mattes)
-                    cv::resize(m, m, scene.image.size(), 0, 0, cv::INTER_AREA);
+            referenceMattes = mattes->mattes(req.image, req.project, &result.notices);
         }
         result.times.matting = msSince(t);
         if (cb.cancelled()) return cancelled();
 
         report("clean plate", kMattingShare);
         t = Clock::now();
-        const cv::Mat plate = computeCleanPlate(scene.image, scene.mattes);
+        // Everything below works at the output size when that is smaller; the
+        // plate is usually made already (the editor's background worker).
+        WorkingScene working =
+            prepareWorkingScene(req.image, std::move(referenceMattes), outSize, cb.cancel);
+        scene.image = working.image;
+        scene.mattes = std::move(working.mattes);
+        const cv::Mat plate = working.plate;
         result.times.plate = msSince(t);
-        if (cb.cancelled()) return cancelled();
+        if (plate.empty() || cb.cancelled()) return cancelled();
 
         const double planStart = kMattingShare + kPlateShare;
         const double planShare = engine->planWeight();

@@ -105,6 +105,24 @@ GenerationResult generate(const GenerationRequest& request, const JobCallbacks& 
 // The output frame size generate() will produce for a request.
 cv::Size outputSize(const GenerationRequest& request);
 
+// What a job renders from: the reference image brought down to the output
+// size when that is smaller (a 40-megapixel photo rendered at 1024 px needs
+// no full-size mattes), the mattes with it, and their clean plate.
+struct WorkingScene {
+    cv::Mat image;                // BGR
+    std::vector<cv::Mat> mattes;  // CV_32FC1, image's size
+    cv::Mat plate;                // empty only when cancelled
+    bool plateCached = false;     // the plate came from the cache
+};
+
+// `mattes` are the reference-size mattes (MatteService::mattes). The plate
+// comes from a process-wide cache keyed by its inputs (plateCacheKey), so the
+// editor can make it in the background as soon as the mattes are ready and
+// Generate, previews and re-renders find it made. `outSize` empty: the
+// reference's size.
+WorkingScene prepareWorkingScene(const cv::Mat& reference, std::vector<cv::Mat> mattes,
+                                 cv::Size outSize, const std::atomic<bool>* cancel = nullptr);
+
 // What is wrong with the request as the user gave it, or an empty string: no
 // objects, an unknown engine, more objects than the engine handles, a model
 // name the models folder's manifest does not list. The CLI answers these with

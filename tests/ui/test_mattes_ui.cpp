@@ -4,7 +4,12 @@
 #include <QApplication>
 #include <QElapsedTimer>
 #include <QTest>
+#include <QSignalSpy>
 #include <QUndoStack>
+
+#include "core/engine/engine.h"
+#include "core/engine/matte_service.h"
+#include "ui/generation_controller.h"  // toMat
 
 #include "test_util.h"
 #include "ui/matte_overlay.h"
@@ -118,6 +123,30 @@ private slots:
         QVERIFY(!h.canvas()->hasMatteOverlay());
         h.window->showMattesAction()->trigger();
         QTRY_VERIFY_WITH_TIMEOUT(h.canvas()->hasMatteOverlay(), 30000);
+    }
+
+    // Once the mattes are shown, the same worker makes the clean plate at the
+    // project's output size, so Generate finds it instead of filling again.
+    void plateIsReadyBeforeGenerate() {
+        Harness h(tmp_.path() + QStringLiteral("/autosave4"), false, /*mattes=*/true);
+        QVERIFY(h.window->newFromImage(makeImage(tmp_.path())));
+        MatteOverlay* m = h.window->matteOverlay();
+        QSignalSpy ready(m, &MatteOverlay::plateReady);
+        h.drag(QPointF(50, 60), QPointF(150, 140));
+        QTRY_VERIFY_WITH_TIMEOUT(!m->isBusy() && ready.count() > 0, 60000);
+        QVERIFY(m->platesPrepared() > 0);
+
+        const Project& p = h.doc()->project();
+        const cv::Mat image = toMat(h.doc()->image());
+        GenerationRequest req = GenerationRequest::fromProject(p, image);
+        std::vector<cv::Mat> mattes = MatteService::shared()->mattes(image, p);
+        const WorkingScene w = prepareWorkingScene(image, std::move(mattes), outputSize(req));
+        QVERIFY2(w.plateCached, "Generate would fill the plate again");
+
+        // A changed box is a different plate: not served from the cache.
+        std::vector<cv::Mat> other = MatteService::shared()->mattes(image, p);
+        other[0] = cv::Mat::zeros(other[0].size(), CV_32FC1);
+        QVERIFY(!prepareWorkingScene(image, std::move(other), outputSize(req)).plateCached);
     }
 };
 
