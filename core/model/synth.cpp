@@ -183,6 +183,57 @@ torch::Tensor buildCond(const torch::Tensor& rgb0, const torch::Tensor& mattes0,
 
 // ---------------------------------------------------------------- clips
 
+MotionDeformation motionDeformation(const std::vector<std::array<double, 4>>& boxes, int width, int height) {
+    const int T = static_cast<int>(boxes.size());
+    MotionDeformation d;
+    d.lean.assign(T, 0.0);
+    d.stretch.assign(T, 0.0);
+    d.dirX.assign(T, 1.0);
+    d.dirY.assign(T, 0.0);
+    d.turn.assign(T, 0.0);
+    if (T < 2) return d;
+    const double dt = 1.0 / (T - 1);  // clip time per frame
+    const auto& b0 = boxes[0];
+    // one unit of motion: the frame-0 box's geometric mean side, in pixels
+    const double unit = std::max(1e-6, std::sqrt((b0[2] - b0[0]) * width * (b0[3] - b0[1]) * height));
+    std::vector<double> cx(T), cy(T);
+    for (int t = 0; t < T; ++t) {
+        cx[t] = 0.5 * (boxes[t][0] + boxes[t][2]) * width / unit;
+        cy[t] = 0.5 * (boxes[t][1] + boxes[t][3]) * height / unit;
+    }
+    auto velocity = [&](const std::vector<double>& c, int t) {
+        const int a = std::max(0, t - 1), b = std::min(T - 1, t + 1);
+        return (c[b] - c[a]) / ((b - a) * dt);
+    };
+    std::vector<double> vx(T), vy(T);
+    for (int t = 0; t < T; ++t) vx[t] = velocity(cx, t), vy[t] = velocity(cy, t);
+    const double follow = 1.0 - std::exp(-dt / kDeformLag);
+    double heading0 = 0;
+    bool headingSet = false;
+    for (int t = 1; t < T; ++t) {
+        const double ax = velocity(vx, t);
+        const double speed = std::hypot(vx[t], vy[t]);
+        const double leanTarget = std::clamp(0.012 * ax, -kMaxLean, kMaxLean);
+        const double stretchTarget = std::min(kMaxStretch, 0.04 * speed);
+        double turnTarget = 0;
+        if (speed > 0.05) {
+            d.dirX[t] = vx[t] / speed;
+            d.dirY[t] = vy[t] / speed;
+            const double heading = std::atan2(vy[t], vx[t]);
+            if (!headingSet) heading0 = heading, headingSet = true;
+            const double change = std::remainder(heading - heading0, 2 * kPi);
+            turnTarget = std::clamp(0.5 * change * std::min(1.0, speed / 0.5), -kMaxTurn, kMaxTurn);
+        } else {
+            d.dirX[t] = d.dirX[t - 1];
+            d.dirY[t] = d.dirY[t - 1];
+        }
+        d.lean[t] = d.lean[t - 1] + follow * (leanTarget - d.lean[t - 1]);
+        d.stretch[t] = d.stretch[t - 1] + follow * (stretchTarget - d.stretch[t - 1]);
+        d.turn[t] = d.turn[t - 1] + follow * (turnTarget - d.turn[t - 1]);
+    }
+    return d;
+}
+
 SynthBatch generateBatch(int batch, std::uint64_t seed, const SynthOptions& o, torch::Device device) {
     const int T = o.frames, H = o.height, W = o.width, M = kMaxObjects;
     auto fopts = torch::TensorOptions().dtype(torch::kFloat32).device(device);
@@ -313,15 +364,12 @@ SynthBatch generateBatch(int batch, std::uint64_t seed, const SynthOptions& o, t
             auto matte = torch::sigmoid((1.0 - dist) / edge);  // [H, W]
             auto canvas = torch::cat({tex, matte.unsqueeze(0)}, 0).unsqueeze(0);  // [1, 4, H, W]
 
-            // smooth non-rigid displacement in box units, zero at frame 0
-            const bool deform = rng.chance(0.7);
-            const double A1 = deform ? rng.uni(0.0, 0.06) : 0.0, A2 = deform ? rng.uni(0.0, 0.04) : 0.0;
-            const double B1 = deform ? rng.uni(0.0, 0.06) : 0.0, B2 = deform ? rng.uni(0.0, 0.04) : 0.0;
-            const double f1 = rng.uni(0.3, 1.2), f2 = rng.uni(0.3, 1.2), g1 = rng.uni(0.3, 1.2), g2 = rng.uni(0.3, 1.2);
-            const double p1 = rng.uni(0, 2 * kPi), p2 = rng.uni(0, 2 * kPi), q1 = rng.uni(0, 2 * kPi), q2 = rng.uni(0, 2 * kPi);
-            const double om1 = rng.uni(-3, 3), om2 = rng.uni(-3, 3);
-            auto tau = (T > 1 ? torch::arange(T, fopts) / static_cast<double>(T - 1) : torch::zeros({1}, fopts)).view({T, 1, 1});
-            auto envelope = torch::sin(tau * (kPi / 2));
+            // The object's deformation follows from its box motion alone
+            // (motionDeformation), so a model can learn it from the boxes.
+            const MotionDeformation md = motionDeformation(bt, W, H);
+            auto col = [&](const std::vector<double>& v) {
+                return torch::tensor(std::vector<float>(v.begin(), v.end())).to(device).view({T, 1, 1});
+            };
 
             auto B = boxesTensor(bt).to(device), R = boxesTensor(ct).to(device);
             // kind-none frames take interpolated reference boxes
@@ -332,9 +380,18 @@ SynthBatch generateBatch(int batch, std::uint64_t seed, const SynthOptions& o, t
             auto e = [](const torch::Tensor& t, int j) { return t.select(1, j).view({-1, 1, 1}); };
             auto bw = e(B, 2) - e(B, 0), bh = e(B, 3) - e(B, 1);
             auto uX = (X - e(B, 0)) / bw, uY = (Y - e(B, 1)) / bh;  // [T, H, W], box coordinates of the true map
-            auto rx = envelope * (A1 * torch::sin(2 * kPi * f1 * uY + p1 + om1 * tau) + A2 * torch::sin(2 * kPi * f2 * uX + p2));
-            auto ry = envelope * (B1 * torch::sin(2 * kPi * g1 * uX + q1 + om2 * tau) + B2 * torch::sin(2 * kPi * g2 * uY + q2));
-            auto sx = x0 + uX * w0 + rx * w0, sy = y0 + uY * h0 + ry * h0;  // frame-0 source
+            // Backward map about the box centre, in output pixels: undo the
+            // turn, then the stretch along the motion, then the lean.
+            auto dx = (uX - 0.5) * bw * W, dy = (uY - 0.5) * bh * H;
+            auto cosT = torch::cos(col(md.turn)), sinT = torch::sin(col(md.turn));
+            auto qx = cosT * dx + sinT * dy, qy = -sinT * dx + cosT * dy;
+            auto nx = col(md.dirX), ny = col(md.dirY), st = col(md.stretch);
+            auto along = qx * nx + qy * ny;
+            // along the motion: 1 / (1 + s) of the source; across it: (1 + s)
+            auto ax0 = along / (1.0 + st), px0 = (qx - along * nx) * (1.0 + st), py0 = (qy - along * ny) * (1.0 + st);
+            auto srcX = (ax0 * nx + px0) / (bw * W) + 0.5 + col(md.lean) * (0.5 - uY);
+            auto srcY = (ax0 * ny + py0) / (bh * H) + 0.5;
+            auto sx = x0 + srcX * w0, sy = y0 + srcY * h0;  // frame-0 source
             auto layer = sampleAt(canvas.expand({T, 4, H, W}), sx, sy);  // [T, 4, H, W]
             auto rw = (e(R, 2) - e(R, 0)).clamp_min(1e-6), rh = (e(R, 3) - e(R, 1)).clamp_min(1e-6);
             auto ax = x0 + (X - e(R, 0)) * w0 / rw, ay = y0 + (Y - e(R, 1)) * h0 / rh;  // A_R^-1(p)

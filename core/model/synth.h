@@ -14,7 +14,9 @@
 //    reference box at frame t (see referenceBoxes()).
 #pragma once
 
+#include <array>
 #include <cstdint>
+#include <vector>
 
 #include <torch/torch.h>
 
@@ -38,6 +40,24 @@ struct SynthBatch {
     torch::Tensor trueBoxes; // [B, T, 4, 4] exact keyframed boxes
     torch::Tensor frames;    // [B, T, 3, H, W] composited RGB (only with renderFrames)
 };
+
+// How a procedural object deforms, a function of its box track alone (no
+// random phase), so that what the boxes say determines it (issue 12 item 4).
+// Per frame, in the frame's box:
+//  * lean: follow-through under horizontal acceleration, a shear that moves the
+//    top against the acceleration (share of the box width from top to bottom);
+//  * stretch along the direction of motion (dirX, dirY in pixels, unit) with
+//    speed, squeezing across it: 1 + stretch along, 1 / (1 + stretch) across;
+//  * turn: rotation (radians) towards the path's tangent as the heading changes.
+// Each follows its target with a lag (time constant kDeformLag of the clip),
+// so the object overshoots a little when its box stops. All zero at frame 0 and
+// for a box that does not move; bounded by kMaxLean, kMaxStretch, kMaxTurn.
+struct MotionDeformation {
+    std::vector<double> lean, stretch, dirX, dirY, turn;
+};
+constexpr double kMaxLean = 0.08, kMaxStretch = 0.08, kMaxTurn = 0.25, kDeformLag = 0.08;
+// boxes: normalised (x1, y1, x2, y2) per frame; width, height: frame pixels.
+MotionDeformation motionDeformation(const std::vector<std::array<double, 4>>& boxes, int width, int height);
 
 // Deterministic in (seed, options); random numbers are drawn on the CPU, then
 // the clips are built on `device`.

@@ -142,6 +142,49 @@ private Q_SLOTS:
         QVERIFY(!torch::allclose(with2, without2));
     }
 
+    // Issue 12 item 4: the procedural deformation is a function of the box
+    // track (nothing random), zero at frame 0 and for a still box, leaning
+    // against acceleration, stretching along motion, turning with the path.
+    void deformationFollowsTheBoxes() {
+        using Track = std::vector<std::array<double, 4>>;
+        auto box = [](double cx, double cy) { return std::array<double, 4>{cx - 0.1, cy - 0.1, cx + 0.1, cy + 0.1}; };
+        const int T = 24;
+        Track still(T, box(0.5, 0.5));
+        const MotionDeformation s = motionDeformation(still, 64, 48);
+        for (int t = 0; t < T; ++t)
+            QVERIFY(s.lean[t] == 0 && s.stretch[t] == 0 && s.turn[t] == 0);
+
+        Track move;  // ease in-out from left to right
+        for (int t = 0; t < T; ++t) {
+            const double a = double(t) / (T - 1), e = a * a * (3 - 2 * a);
+            move.push_back(box(0.2 + 0.6 * e, 0.5));
+        }
+        const MotionDeformation m = motionDeformation(move, 64, 48);
+        QCOMPARE(m.lean[0], 0.0);
+        QCOMPARE(m.stretch[0], 0.0);
+        QVERIFY2(m.lean[T / 4] > 0.01, "accelerating right: the top lags (leans back)");
+        QVERIFY2(m.lean[T - 1] < -0.01, "stopping: the top carries on (follow-through)");
+        QVERIFY(m.stretch[T / 2] > 0.02);
+        QVERIFY(std::abs(m.dirX[T / 2] - 1.0) < 1e-9 && std::abs(m.dirY[T / 2]) < 1e-9);
+        for (int t = 0; t < T; ++t) {
+            QVERIFY(std::abs(m.lean[t]) <= kMaxLean + 1e-12);
+            QVERIFY(m.stretch[t] >= 0 && m.stretch[t] <= kMaxStretch + 1e-12);
+            QVERIFY(std::abs(m.turn[t]) < 1e-12);  // a straight path does not turn
+        }
+        const MotionDeformation again = motionDeformation(move, 64, 48);
+        QVERIFY(again.lean == m.lean && again.stretch == m.stretch && again.turn == m.turn);
+
+        Track corner;  // right, then down (image y grows downwards): a right turn
+        for (int t = 0; t < T; ++t) {
+            const double a = double(t) / (T - 1);
+            corner.push_back(a < 0.5 ? box(0.2 + 1.2 * a, 0.3) : box(0.8, 0.3 + 1.0 * (a - 0.5)));
+        }
+        const MotionDeformation c = motionDeformation(corner, 64, 48);
+        QVERIFY(std::abs(c.turn[T / 4]) < 1e-9);
+        QVERIFY2(c.turn[T - 1] > 0.1, qPrintable(QString::number(c.turn[T - 1])));
+        QVERIFY(c.turn[T - 1] <= kMaxTurn + 1e-12);
+    }
+
     void rejectsSidesThatAreNotMultiples() {
         BoxFlowNet net(BoxFlowConfig::preset("tiny"));
         auto x = torch::randn({1, 8, 7, 30, 64});
