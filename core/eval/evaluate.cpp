@@ -169,7 +169,8 @@ std::vector<cv::Mat> readClip(const std::string& path) {
     if (fs::is_directory(path, ec)) {
         std::vector<fs::path> files;
         for (const auto& e : fs::directory_iterator(path, ec))
-            if (e.path().extension() == ".png") files.push_back(e.path());
+            // Only regular files: a FIFO named like a frame would block the read.
+            if (e.path().extension() == ".png" && e.is_regular_file(ec)) files.push_back(e.path());
         std::sort(files.begin(), files.end());
         for (const auto& f : files) {
             cv::Mat m = cv::imread(f.string(), cv::IMREAD_COLOR);
@@ -178,6 +179,9 @@ std::vector<cv::Mat> readClip(const std::string& path) {
         }
     } else {
         if (!fs::exists(path, ec)) throw std::runtime_error(path + ": file does not exist");
+        // Opening a FIFO or a device would block or read forever.
+        if (!fs::is_regular_file(path, ec))
+            throw std::runtime_error(path + ": not a regular file (expected a video file or a folder of PNGs)");
         cv::VideoCapture cap(path, cv::CAP_FFMPEG);
         if (!cap.isOpened()) throw std::runtime_error(path + ": cannot open as a video");
         cv::Mat f;

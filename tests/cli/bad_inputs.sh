@@ -120,6 +120,9 @@ for seed in "+5" " 5" "5 " "-1" "0x10" "99999999999999999999999"; do
 done
 check "render --size 0x0" 2 "--size" -- "$CLI" render good.boxanim -o out.mp4 --size 0x0
 check "render --frames +3" 2 "--frames" -- "$CLI" render good.boxanim -o out.mp4 --frames +3
+# eval reads a clip: a FIFO would block the reader forever.
+check "eval FIFO clip" 2 "fifo.mp4" -- "$CLI" eval good.boxanim fifo.mp4
+check "eval /dev/zero clip" 2 "/dev/zero" -- "$CLI" eval good.boxanim /dev/zero
 # The one case that succeeds: it must leave exactly its output.
 check "render good project" 0 "" -- "$CLI" render good.boxanim -o good.gif --frames 3
 rm -f good.gif
