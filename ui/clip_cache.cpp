@@ -49,7 +49,7 @@ void ClipCache::run(std::function<void()> job) {
 }
 
 bool ClipCache::storeNow(const QString& projectId, const QString& key,
-                         const std::vector<cv::Mat>& frames, int fps, QString* error) const {
+                         const FrameStore& frames, int fps, QString* error) const {
     auto fail = [&](const QString& why) {
         if (error) *error = why;
         return false;
@@ -96,12 +96,16 @@ ClipFrames ClipCache::loadNow(const QString& projectId, const QString& key, int*
     const int n = meta.value(QStringLiteral("frames")).toInt();
     const cv::Size size(meta.value(QStringLiteral("width")).toInt(), meta.value(QStringLiteral("height")).toInt());
     if (n <= 0 || size.area() <= 0) return nullptr;
-    auto frames = std::make_shared<std::vector<cv::Mat>>();
-    frames->reserve(std::size_t(n));
-    for (int i = 0; i < n; ++i) {
-        cv::Mat f = cv::imread((folder + QLatin1Char('/') + frameName(i)).toStdString(), cv::IMREAD_COLOR);
-        if (f.empty() || f.size() != size) return nullptr;  // damaged: as if none
-        frames->push_back(std::move(f));
+    std::shared_ptr<FrameStore> frames;
+    try {
+        frames = std::make_shared<FrameStore>();
+        for (int i = 0; i < n; ++i) {
+            cv::Mat f = cv::imread((folder + QLatin1Char('/') + frameName(i)).toStdString(), cv::IMREAD_COLOR);
+            if (f.empty() || f.size() != size) return nullptr;  // damaged: as if none
+            frames->append(f);
+        }
+    } catch (const std::exception&) {
+        return nullptr;  // no room to keep it: as if none
     }
     if (fps) *fps = std::max(1, meta.value(QStringLiteral("fps")).toInt());
     return frames;

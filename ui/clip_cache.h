@@ -18,9 +18,11 @@
 #include <thread>
 #include <vector>
 
+#include "core/media/frame_store.h"
+
 namespace boxanim::ui {
 
-using ClipFrames = std::shared_ptr<const std::vector<cv::Mat>>;
+using boxanim::ClipFrames;
 
 class ClipCache : public QObject {
     Q_OBJECT
@@ -39,7 +41,7 @@ public:
     // clipFound follows only when there is one.
     void find(const QString& projectId, const QString& key);
     // Blocking versions (the worker uses these; tests may too).
-    bool storeNow(const QString& projectId, const QString& key, const std::vector<cv::Mat>& frames,
+    bool storeNow(const QString& projectId, const QString& key, const FrameStore& frames,
                   int fps, QString* error = nullptr) const;
     ClipFrames loadNow(const QString& projectId, const QString& key, int* fps) const;
     void wait();  // until the background work has ended

@@ -72,7 +72,7 @@ QString ExportDialog::lastFolder() {
     return !movies.isEmpty() && QFileInfo(movies).isDir() ? movies : QDir::homePath();
 }
 
-ExportDialog::ExportDialog(std::shared_ptr<const std::vector<cv::Mat>> frames, int fps,
+ExportDialog::ExportDialog(ClipFrames frames, int fps,
                            const QString& baseName, QWidget* parent)
     : QDialog(parent), frames_(std::move(frames)) {
     setWindowTitle(tr("Export Clip"));
@@ -283,8 +283,9 @@ bool ExportDialog::startExport() {
             Exporter exporter(file, fmt, size, fps);
             int done = 0;
             cv::Mat scaled;
-            for (const cv::Mat& f : *frames) {
+            for (std::size_t i = 0; i < frames->size(); ++i) {
                 if (cancel_) break;
+                const cv::Mat f = (*frames)[i];  // read back from disk
                 if (f.size() != size) {
                     cv::resize(f, scaled, size, 0, 0, cv::INTER_AREA);
                     exporter.addFrame(scaled);

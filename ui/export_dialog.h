@@ -13,6 +13,8 @@
 #include <thread>
 #include <vector>
 
+#include "core/media/frame_store.h"
+
 class QComboBox;
 class QDialogButtonBox;
 class QLabel;
@@ -30,7 +32,7 @@ public:
     enum Format { Mp4, WebM, Gif, PngSequence };
 
     // `frames`: the clip (BGR, all the same size); `baseName` suggests the file name.
-    ExportDialog(std::shared_ptr<const std::vector<cv::Mat>> frames, int fps,
+    ExportDialog(ClipFrames frames, int fps,
                  const QString& baseName, QWidget* parent = nullptr);
     ~ExportDialog() override;  // cancels a running export and joins
 
@@ -76,7 +78,7 @@ private:
     void onDone(bool ok, const QString& message);
     void join();
 
-    std::shared_ptr<const std::vector<cv::Mat>> frames_;
+    ClipFrames frames_;
     QComboBox* format_;
     QLineEdit* path_;
     QRadioButton* original_;

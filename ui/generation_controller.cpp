@@ -148,7 +148,21 @@ void GenerationController::runJob(Job job) {
             Qt::QueuedConnection);
     };
 
-    GenerationResult r = generate(job.request, cb);
+    // The frames go to disk as they are rendered: the clip costs memory for
+    // one frame, whatever its length (issue 14 item 3).
+    std::shared_ptr<FrameStore> store;
+    GenerationResult r;
+    try {
+        store = std::make_shared<FrameStore>();
+        cb.frame = [&store](int, const cv::Mat& f) {
+            store->append(f);
+            return true;
+        };
+        r = generate(job.request, cb);
+    } catch (const std::exception& e) {
+        r.state = JobState::Failed;
+        r.message = e.what();
+    }
 
     GenerationOutcome out;
     out.jobId = id;
@@ -157,7 +171,7 @@ void GenerationController::runJob(Job job) {
     out.lastStage = lastStage;
     for (const std::string& n : r.notices) out.notices << QString::fromStdString(n);
     if (r.state == JobState::Finished)
-        out.frames = std::make_shared<const std::vector<cv::Mat>>(std::move(r.frames));
+        out.frames = std::move(store);
     out.fps = r.fps;
     out.engine = QString::fromStdString(r.engine.empty() ? job.request.engine : r.engine);
     out.device = QString::fromStdString(r.device);

@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "core/engine/engine.h"
+#include "core/media/frame_store.h"
 
 namespace boxanim::ui {
 
@@ -35,7 +36,7 @@ struct GenerationOutcome {
     QString message;      // failure reason, or empty
     QString lastStage;    // the stage the job last reported (e.g. "loading boxflow")
     QStringList notices;  // e.g. the GPU ran out of memory
-    std::shared_ptr<const std::vector<cv::Mat>> frames;  // BGR full-size output frames
+    ClipFrames frames;  // BGR full-size output frames, kept on disk (FrameStore)
     int fps = 24;
     QString engine, device;
     double elapsedMs = 0;

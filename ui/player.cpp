@@ -35,7 +35,7 @@ void Player::setPreview(const QVector<QImage>& frames) {
     refresh();
 }
 
-void Player::setClip(std::shared_ptr<const std::vector<cv::Mat>> frames, int fps,
+void Player::setClip(ClipFrames frames, int fps,
                      const QString& key) {
     clip_ = std::move(frames);
     fps_ = std::max(1, fps);

@@ -15,6 +15,8 @@
 #include <opencv2/core/mat.hpp>
 #include <vector>
 
+#include "core/media/frame_store.h"
+
 class QTimer;
 
 namespace boxanim::ui {
@@ -33,11 +35,11 @@ public:
     bool showingPreview() const { return !preview_.isEmpty(); }
     // The generated clip (BGR full-size frames), its fps and the key of the
     // project state it was generated from; null clears it.
-    void setClip(std::shared_ptr<const std::vector<cv::Mat>> frames, int fps,
+    void setClip(ClipFrames frames, int fps,
                  const QString& key = {});
     bool hasClip() const { return clip_ && !clip_->empty(); }
     int clipFrames() const { return clip_ ? int(clip_->size()) : 0; }
-    const std::shared_ptr<const std::vector<cv::Mat>>& clip() const { return clip_; }
+    const ClipFrames& clip() const { return clip_; }
     int clipFps() const { return fps_; }
     QString clipKey() const { return clipKey_; }
     // True when there is a clip and the project no longer matches what it came from.
@@ -73,7 +75,7 @@ private:
     Canvas* canvas_;
     QTimer* timer_;
     QVector<QImage> preview_;
-    std::shared_ptr<const std::vector<cv::Mat>> clip_;
+    ClipFrames clip_;
     int fps_ = 24;
     bool clipShown_ = false;
     bool loop_ = true;

@@ -19,14 +19,14 @@ using namespace boxanim;
 using namespace boxanim::ui;
 
 namespace {
-std::shared_ptr<const std::vector<cv::Mat>> clip(int n, int w, int h) {
+ClipFrames clip(int n, int w, int h) {
     auto v = std::make_shared<std::vector<cv::Mat>>();
     for (int i = 0; i < n; ++i) {
         cv::Mat f(h, w, CV_8UC3, cv::Scalar(40, 80, 120));
         cv::circle(f, cv::Point(20 + i * 10, h / 2), 15, cv::Scalar(30, 30, 230), cv::FILLED);
         v->push_back(f);
     }
-    return v;
+    return FrameStore::fromFrames(*v);
 }
 
 bool runExport(ExportDialog& d) {
