@@ -1,5 +1,7 @@
 #include "ui/clip_cache.h"
 
+#include "ui/generation_controller.h"  // frameStoreDir
+
 #include <QDir>
 #include <QFile>
 #include <QJsonDocument>
@@ -98,7 +100,7 @@ ClipFrames ClipCache::loadNow(const QString& projectId, const QString& key, int*
     if (n <= 0 || size.area() <= 0) return nullptr;
     std::shared_ptr<FrameStore> frames;
     try {
-        frames = std::make_shared<FrameStore>();
+        frames = std::make_shared<FrameStore>(frameStoreDir());
         for (int i = 0; i < n; ++i) {
             cv::Mat f = cv::imread((folder + QLatin1Char('/') + frameName(i)).toStdString(), cv::IMREAD_COLOR);
             if (f.empty() || f.size() != size) return nullptr;  // damaged: as if none

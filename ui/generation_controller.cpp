@@ -1,5 +1,8 @@
 #include "ui/generation_controller.h"
 
+#include <QDir>
+#include <QStandardPaths>
+
 #include <QMetaObject>
 #include <chrono>
 #include <opencv2/imgproc.hpp>
@@ -9,6 +12,13 @@ namespace boxanim::ui {
 bool GenerationOutcome::modelProblem() const {
     return state == JobState::Failed && engine == QLatin1String("boxflow") &&
            lastStage.startsWith(QLatin1String("loading"));
+}
+
+std::string frameStoreDir() {
+    const QString dir = QStandardPaths::writableLocation(QStandardPaths::CacheLocation) +
+                        QStringLiteral("/frames");
+    return !dir.startsWith(QLatin1String("/frames")) && QDir().mkpath(dir) ? dir.toStdString()
+                                                                          : std::string();
 }
 
 QImage toQImage(const cv::Mat& mat) {
@@ -153,7 +163,7 @@ void GenerationController::runJob(Job job) {
     std::shared_ptr<FrameStore> store;
     GenerationResult r;
     try {
-        store = std::make_shared<FrameStore>();
+        store = std::make_shared<FrameStore>(frameStoreDir());
         cb.frame = [&store](int, const cv::Mat& f) {
             store->append(f);
             return true;

@@ -45,6 +45,11 @@ struct GenerationOutcome {
     bool modelProblem() const;
 };
 
+// Where the editor keeps clip frames (FrameStore): <user cache>/frames, on
+// disk even where /tmp is a RAM file system; empty (the system's temporary
+// folder) when that folder cannot be made.
+std::string frameStoreDir();
+
 // Deep copy of a BGR (or grey / BGRA) cv::Mat into a QImage.
 QImage toQImage(const cv::Mat& mat);
 // The loaded reference image (any QImage format) as a BGR 8UC3 cv::Mat (deep copy).
