@@ -35,6 +35,20 @@ int namelessFile(const std::string& dir) {
     return fd2;
 }
 
+// Runs io(done, left, offset) - a pread or pwrite of the rest - until all
+// `bytes` moved; short transfers continue, EINTR retries, a failure (or a
+// transfer of nothing: `stuck` as the reason) throws `what`: reason.
+template <class Io>
+void wholly(Io io, std::size_t bytes, off_t offset, int stuck, const std::string& what) {
+    std::size_t done = 0;
+    while (done < bytes) {
+        const ssize_t n = io(done, bytes - done, offset + static_cast<off_t>(done));
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) throw std::runtime_error(what + ": " + std::strerror(n < 0 ? errno : stuck));
+        done += static_cast<std::size_t>(n);
+    }
+}
+
 }  // namespace
 
 FrameStore::FrameStore(const std::string& dir) : dir_(tempDir(dir)) {
@@ -64,19 +78,12 @@ void FrameStore::append(const cv::Mat& frame) {
         throw std::invalid_argument("FrameStore: every frame must have the first frame's size and type");
     }
     const cv::Mat c = frame.isContinuous() ? frame : frame.clone();
-    const char* p = reinterpret_cast<const char*>(c.data);
-    std::size_t left = frameBytes_;
-    off_t at = static_cast<off_t>(count_ * frameBytes_);
-    while (left > 0) {
-        const ssize_t n = ::pwrite(fd_, p, left, at);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0)
-            throw std::runtime_error("cannot keep the clip's frames in " + dir_ + ": " +
-                                     std::strerror(n < 0 ? errno : ENOSPC));
-        p += n;
-        at += n;
-        left -= static_cast<std::size_t>(n);
-    }
+    wholly(
+        [&](std::size_t done, std::size_t left, off_t at) {
+            return ::pwrite(fd_, c.data + done, left, at);
+        },
+        frameBytes_, static_cast<off_t>(count_ * frameBytes_), ENOSPC,
+        "cannot keep the clip's frames in " + dir_);
     ++count_;
 }
 
@@ -84,19 +91,12 @@ cv::Mat FrameStore::operator[](std::size_t i) const {
     if (i >= count_) throw std::out_of_range("FrameStore: frame " + std::to_string(i) + " of " +
                                              std::to_string(count_));
     cv::Mat m(size_, type_);
-    char* p = reinterpret_cast<char*>(m.data);
-    std::size_t left = frameBytes_;
-    off_t at = static_cast<off_t>(i * frameBytes_);
-    while (left > 0) {
-        const ssize_t n = ::pread(fd_, p, left, at);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0)
-            throw std::runtime_error("cannot read the clip's frames back from " + dir_ + ": " +
-                                     std::strerror(n < 0 ? errno : EIO));
-        p += n;
-        at += n;
-        left -= static_cast<std::size_t>(n);
-    }
+    wholly(
+        [&](std::size_t done, std::size_t left, off_t at) {
+            return ::pread(fd_, m.data + done, left, at);
+        },
+        frameBytes_, static_cast<off_t>(i * frameBytes_), EIO,
+        "cannot read the clip's frames back from " + dir_);
     return m;
 }
 
