@@ -259,11 +259,21 @@ cv::Mat computeMatte(const cv::Mat& image, const Box& box, const std::vector<Str
     // labels: both need enough samples. A box (nearly) covering the image, or
     // a box of a few pixels, is taken whole.
     constexpr int kMinSamples = 64;
-    bool modelled = rect.area() >= kMinSamples && ws.area() - rect.area() >= kMinSamples;
+    // The cuts see the box and a band around it (half the box's longer side,
+    // at least 16 px): the background colour model comes from the object's
+    // surroundings, and a stroke costs in proportion to the box, not the photo.
+    const int band = std::max(16, std::max(rect.width, rect.height) / 2);
+    const cv::Rect region =
+        cv::Rect(rect.x - band, rect.y - band, rect.width + 2 * band, rect.height + 2 * band) &
+        cv::Rect(0, 0, ws.width, ws.height);
+    const cv::Mat smallR = small(region).clone();
+    const cv::Rect rectR = rect - region.tl();
+    cv::Mat maskR = mask(region).clone();
+    bool modelled = rect.area() >= kMinSamples && region.area() - rect.area() >= kMinSamples;
     if (modelled) {
         try {
             cv::Mat bgModel, fgModel;
-            cv::grabCut(small, mask, rect, bgModel, fgModel, options.iterations,
+            cv::grabCut(smallR, maskR, rectR, bgModel, fgModel, options.iterations,
                         cv::GC_INIT_WITH_MASK);
         } catch (const cv::Exception&) {
             modelled = false;  // degenerate colour statistics (e.g. a flat image)
@@ -275,21 +285,23 @@ cv::Mat computeMatte(const cv::Mat& image, const Box& box, const std::vector<Str
     // (fusedGraphCut). Where colour is decisive it wins; where it is
     // ambiguous the network decides; strokes stay certain.
     if (modelled && !priorWs.empty()) {
-        cv::Mat labels(ws, CV_8UC1, cv::Scalar(cv::GC_BGD));
-        labels(rect).setTo(cv::GC_PR_BGD);
-        cv::Mat either = (mask == cv::GC_FGD) | (mask == cv::GC_PR_FGD) |
-                         (priorWs >= options.priorThreshold);
-        cv::Mat inRect = cv::Mat::zeros(ws, CV_8UC1);
-        inRect(rect).setTo(255);
+        const cv::Mat priorR = priorWs(region).clone();
+        cv::Mat labels(region.size(), CV_8UC1, cv::Scalar(cv::GC_BGD));
+        labels(rectR).setTo(cv::GC_PR_BGD);
+        cv::Mat either = (maskR == cv::GC_FGD) | (maskR == cv::GC_PR_FGD) |
+                         (priorR >= options.priorThreshold);
+        cv::Mat inRect = cv::Mat::zeros(region.size(), CV_8UC1);
+        inRect(rectR).setTo(255);
         labels.setTo(cv::GC_PR_FGD, either & inRect);
         if (!strokeLabels.empty()) {
-            labels.setTo(cv::GC_FGD, includeMask);
-            labels.setTo(cv::GC_BGD, excludeMask);
+            labels.setTo(cv::GC_FGD, includeMask(region));
+            labels.setTo(cv::GC_BGD, excludeMask(region));
         }
-        if (fusedGraphCut(small, rect, priorWs, labels, options.fusedIterations,
+        if (fusedGraphCut(smallR, rectR, priorR, labels, options.fusedIterations,
                           options.priorWeight))
-            mask = labels;
+            maskR = labels;
     }
+    maskR.copyTo(mask(region));
     if (!modelled) {
         fg = cv::Mat::zeros(ws, CV_8UC1);
         fg(rect).setTo(255);
