@@ -15,10 +15,10 @@ bool GenerationOutcome::modelProblem() const {
 }
 
 std::string frameStoreDir() {
-    const QString dir = QStandardPaths::writableLocation(QStandardPaths::CacheLocation) +
-                        QStringLiteral("/frames");
-    return !dir.startsWith(QLatin1String("/frames")) && QDir().mkpath(dir) ? dir.toStdString()
-                                                                          : std::string();
+    const QString cache = QStandardPaths::writableLocation(QStandardPaths::CacheLocation);
+    if (cache.isEmpty()) return {};
+    const QString dir = cache + QStringLiteral("/frames");
+    return QDir().mkpath(dir) ? dir.toStdString() : std::string();
 }
 
 QImage toQImage(const cv::Mat& mat) {

@@ -184,8 +184,8 @@ void MatteOverlay::run() {
         if (img.isNull() || mattes.empty()) continue;
         // The plate Generate will need, at the size it will render (outputSize).
         try {
-            const cv::Size out(j.project.output.width > 0 ? j.project.output.width : j.image.cols,
-                               j.project.output.height > 0 ? j.project.output.height : j.image.rows);
+            const cv::Size out = outputSize(
+                cv::Size(j.project.output.width, j.project.output.height), j.image.size());
             if (prepareWorkingScene(j.image, std::move(mattes), out, &superseded_).plate.empty())
                 continue;  // superseded
         } catch (const std::exception&) {

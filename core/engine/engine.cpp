@@ -35,9 +35,13 @@ const char* toString(JobState state) {
 
 std::vector<std::string> engineNames() { return {"boxflow", "cutout"}; }
 
+cv::Size outputSize(cv::Size requested, cv::Size image) {
+    return cv::Size(requested.width > 0 ? requested.width : image.width,
+                    requested.height > 0 ? requested.height : image.height);
+}
+
 cv::Size outputSize(const GenerationRequest& req) {
-    return cv::Size(req.outWidth > 0 ? req.outWidth : req.image.cols,
-                    req.outHeight > 0 ? req.outHeight : req.image.rows);
+    return outputSize(cv::Size(req.outWidth, req.outHeight), req.image.size());
 }
 
 WorkingScene prepareWorkingScene(const cv::Mat& reference, std::vector<cv::Mat> mattes,

@@ -104,6 +104,8 @@ GenerationResult generate(const GenerationRequest& request, const JobCallbacks& 
 
 // The output frame size generate() will produce for a request.
 cv::Size outputSize(const GenerationRequest& request);
+// The same rule for a requested size (a side of 0 or less: the image's).
+cv::Size outputSize(cv::Size requested, cv::Size image);
 
 // What a job renders from: the reference image brought down to the output
 // size when that is smaller (a 40-megapixel photo rendered at 1024 px needs

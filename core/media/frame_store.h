@@ -28,7 +28,7 @@ public:
     FrameStore(const FrameStore&) = delete;
     FrameStore& operator=(const FrameStore&) = delete;
 
-    // A store holding copies of `frames` (tests, clips read back from disk).
+    // A store holding copies of `frames` (in the system's temporary folder).
     static std::shared_ptr<FrameStore> fromFrames(const std::vector<cv::Mat>& frames);
 
     // Appends one frame: every frame has the first one's size and type
