@@ -71,7 +71,7 @@ const char* kUsage =
     "                  [--engine boxflow|cutout] [--seed N] [--steps N] [--device auto|cpu|cuda]\n"
     "                  [--size WxH] [--frames N] [--fps N] [--models DIR] [--timings]\n"
     "       boxanim-cli matte PROJECT -o DIR [--models DIR] [--grabcut-only|--network-only]\n"
-    "                  [--input-size N] [--timings]\n"
+    "                  [--input-size N] [--timings] [--time-last-stroke]\n"
     "                  each object's frame-0 matte as DIR/<object id>.png (8-bit grey)\n"
     "       boxanim-cli eval PROJECT VIDEO     adherence measures as JSON\n"
     "       boxanim-cli bench [PROJECT] [--device D] [--steps N] [--models DIR] [--json FILE] [--quick]\n"
@@ -444,7 +444,7 @@ int cmdEval(const std::vector<std::string>& argv) {
 // same MatteService call as render (network prior, strokes, guided filter).
 int cmdMatte(const std::vector<std::string>& argv) {
     Args a = Args::parse(argv, 1, {"-o", "--models", "--input-size"},
-                         {"--grabcut-only", "--network-only", "--timings"});
+                         {"--grabcut-only", "--network-only", "--timings", "--time-last-stroke"});
     if (a.positional.size() != 1 || !a.get("-o")) throw InputError("matte: expected PROJECT -o DIR");
     const std::string path = a.positional[0], dir = *a.get("-o");
     const Project project = loadProject(path);
@@ -464,10 +464,24 @@ int cmdMatte(const std::vector<std::string>& argv) {
     if (auto v = a.get("--input-size"))
         service->setInputSize(static_cast<int>(parseInt("--input-size", *v, 64, 2048)));
     std::vector<std::string> notices;
+    if (a.get("--time-last-stroke")) {
+        // The editor's situation when a stroke lands: everything up to the
+        // previous stroke is cached; only the last stroke's update is timed.
+        const std::string key = MatteService::imageKey(image);
+        for (const Object& o : project.objects) {
+            const Keyframe* k = o.keyframeAt(0);
+            if (!k || o.strokes.empty()) continue;
+            service->matte(image, key, k->box,
+                           std::vector<Stroke>(o.strokes.begin(), o.strokes.end() - 1));
+        }
+    }
     const auto t0 = std::chrono::steady_clock::now();
     const std::vector<cv::Mat> mattes = service->mattes(image, project, &notices);
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (a.get("--time-last-stroke"))
+        std::fprintf(stderr, "matte: last stroke's update of %zu objects in %.3f s\n", mattes.size(),
+                     seconds);
     if (a.get("--timings"))
         std::fprintf(stderr, "matte: %zu objects in %.3f s (network runs %d, last %.3f s)\n",
                      mattes.size(), seconds, service->networkRuns(), service->lastNetworkSeconds());

@@ -225,6 +225,7 @@ def with_strokes(cli, d, alpha, first_matte, count, extra):
     project["objects"][0]["strokes"] = []
     matte = first_matte
     ious = []
+    updates = []
     for k in range(count):
         stroke = corrective_stroke(matte, alpha)
         if stroke is not None:
@@ -233,12 +234,16 @@ def with_strokes(cli, d, alpha, first_matte, count, extra):
             with open(sp, "w") as f:
                 json.dump(project, f, indent=1)
             md = os.path.join(d, "strokes-%d" % (k + 1))
-            r = subprocess.run([cli, "matte", sp, "-o", md] + extra, capture_output=True, text=True)
+            r = subprocess.run([cli, "matte", sp, "-o", md, "--time-last-stroke"] + extra,
+                               capture_output=True, text=True)
             if r.returncode != 0:
                 raise SystemExit(r.stderr)
+            mt = re.search(r"last stroke's update of \d+ objects in ([0-9.]+) s", r.stderr)
+            if mt:
+                updates.append(float(mt.group(1)))
             matte = np.asarray(Image.open(os.path.join(md, "object.png")).convert("L")) >= 128
         ious.append(iou_of(matte, alpha))
-    return ious
+    return ious, updates
 
 
 def iou_of(m, alpha):
@@ -253,12 +258,15 @@ def main():
     ap.add_argument("--input-size", type=int, default=0)
     ap.add_argument("--repeat", type=int, default=1, help="timing runs per scene and mode (median)")
     ap.add_argument("--only", default="", help="run only scenes whose name contains this")
+    ap.add_argument("--combined-only", action="store_true",
+                    help="skip grabCut alone and the network alone (their columns read 0)")
     ap.add_argument("--strokes", type=int, default=3,
                     help="corrective strokes a simulated user adds to the combined matte")
     a = ap.parse_args()
     modes = [("grabCut alone", ["--grabcut-only"]), ("network alone", ["--network-only"]),
              ("combined", [])]
     rows = []
+    stroke_updates = []
     for name, sil_fn, fill, bg, place in SCENES:
         if a.only and a.only not in name:
             continue
@@ -266,6 +274,10 @@ def main():
         row = [name]
         times = []
         for label, flags in modes:
+            if a.combined_only and label != "combined":
+                row.append(0.0)
+                times.append(0.0)
+                continue
             md = os.path.join(d, label.split()[0].lower())
             extra = ["--input-size", str(a.input_size)] if a.input_size else []
             walls = []
@@ -281,8 +293,10 @@ def main():
             times.append(float(mt.group(1)) if mt else float("nan"))
         first = np.asarray(Image.open(os.path.join(d, "combined", "object.png")).convert("L")) >= 128
         extra = ["--input-size", str(a.input_size)] if a.input_size else []
-        row += with_strokes(a.cli, d, alpha, first, a.strokes, extra)
+        ious, updates = with_strokes(a.cli, d, alpha, first, a.strokes, extra)
+        row += ious
         row += times
+        stroke_updates += updates
         rows.append(row)
         print(("%-28s grabCut %.3f  network %.3f  combined %.3f  strokes" + " %.3f" * a.strokes
                + "   time %.2f / %.2f / %.2f s") % tuple(row), flush=True)
@@ -298,6 +312,11 @@ def main():
         print(("| %s |" + cell) % tuple(r))
     print(("| **mean** |" + cell) % tuple(arr.mean(0)))
     print(("| min |" + " %.3f |" * n + " |") % tuple(arr[:, :n].min(0)))
+    if stroke_updates:
+        u = np.array(stroke_updates)
+        print("\nA stroke's update (the previous strokes' matte cached, as in the editor): median "
+              "%.3f s, 90th percentile %.3f s, max %.3f s over %d strokes"
+              % (np.median(u), np.percentile(u, 90), u.max(), len(u)))
 
 
 if __name__ == "__main__":

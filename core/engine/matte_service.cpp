@@ -80,8 +80,10 @@ struct MatteService::Impl {
     std::string notice;
     BoundedCache<MattePrior> priors{64};
     BoundedCache<cv::Mat> mattes{32};
+    BoundedCache<MatteBase> bases{32};  // stroke-free cuts: a stroke starts from one
     double lastNetworkSeconds = 0;
     int networkRuns = 0;
+    int cutsPrepared = 0;
 
     std::mutex netMutex;  // one inference at a time (it uses every core anyway)
     model::IsNet net{nullptr};
@@ -178,7 +180,7 @@ void MatteService::setMode(MatteMode mode) {
 
 void MatteService::setInputSize(int side) {
     std::lock_guard<std::mutex> lock(d_->mutex);
-    if (side != d_->inputSize) d_->priors.clear(), d_->mattes.clear();
+    if (side != d_->inputSize) d_->priors.clear(), d_->mattes.clear(), d_->bases.clear();
     d_->inputSize = side;
 }
 
@@ -206,6 +208,11 @@ double MatteService::lastNetworkSeconds() const {
     return d_->lastNetworkSeconds;
 }
 
+int MatteService::cutsPrepared() const {
+    std::lock_guard<std::mutex> lock(d_->mutex);
+    return d_->cutsPrepared;
+}
+
 int MatteService::networkRuns() const {
     std::lock_guard<std::mutex> lock(d_->mutex);
     return d_->networkRuns;
@@ -215,6 +222,7 @@ void MatteService::clearCache() {
     std::lock_guard<std::mutex> lock(d_->mutex);
     d_->priors.clear();
     d_->mattes.clear();
+    d_->bases.clear();
 }
 
 MattePrior MatteService::prior(const cv::Mat& image, const std::string& keyIn, const Box& box) {
@@ -272,7 +280,26 @@ cv::Mat MatteService::matte(const cv::Mat& image, const std::string& keyIn, cons
         m = cv::Mat::zeros(image.size(), CV_32FC1);
         if (!p.probability.empty()) p.probability.copyTo(m(p.crop));
     } else {
-        m = computeMatte(image, box, strokes, p);
+        // The stroke-free cut is shared by every stroke on this box: a
+        // stroke re-runs only finishMatte's few cuts.
+        const cv::Rect wr = matteWorkingRect(image.size(), box, strokes);
+        const std::string baseKey = imgKey + "|" + boxKey(box) + "|" + std::to_string(wr.x) + "," +
+                                    std::to_string(wr.y) + "," + std::to_string(wr.width) + "," +
+                                    std::to_string(wr.height) + "|" +
+                                    std::to_string(static_cast<int>(mode)) + "|" + std::to_string(side);
+        MatteBase base;
+        bool have;
+        {
+            std::lock_guard<std::mutex> lock(d_->mutex);
+            have = d_->bases.get(baseKey, base);
+        }
+        if (!have) {
+            base = prepareMatte(image, box, strokes, p);
+            std::lock_guard<std::mutex> lock(d_->mutex);
+            d_->bases.put(baseKey, base);
+            ++d_->cutsPrepared;
+        }
+        m = finishMatte(image, base, strokes);
     }
     std::lock_guard<std::mutex> lock(d_->mutex);
     d_->mattes.put(key, m);

@@ -74,6 +74,9 @@ public:
     // runs there were; for benchmarks and tests of the cache.
     double lastNetworkSeconds() const;
     int networkRuns() const;
+    // How many stroke-free cuts were made (prepareMatte): a stroke on a box
+    // whose cut is cached makes none.
+    int cutsPrepared() const;
 
     void clearCache();
 

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <limits>
 #include <stdexcept>
 
 #include <opencv2/imgproc.hpp>
@@ -17,6 +19,13 @@ namespace {
 double workingScale(cv::Size size, int maxSide) {
     const int longSide = std::max(size.width, size.height);
     return longSide > maxSide ? static_cast<double>(maxSide) / longSide : 1.0;
+}
+
+// The downscaled working copy's size (one rule for the rectangle and the copy).
+cv::Size workingSize(cv::Size size, double scale) {
+    if (scale >= 1.0) return size;
+    return {std::max(1, static_cast<int>(std::lround(size.width * scale))),
+            std::max(1, static_cast<int>(std::lround(size.height * scale)))};
 }
 
 // A cv::grabCut colour model (1x65 doubles: 5 weights, 5x3 means, 5x9
@@ -56,6 +65,91 @@ private:
     double w_[5] = {}, m_[5][3] = {}, ic_[5][9] = {}, norm_[5] = {};
 };
 
+// One step of grabCut's model learning (OpenCV's assignGMMsComponents and
+// learnGMMs): each pixel joins its label's most likely component (density
+// without the weight, as OpenCV does), then weights, means and covariances
+// are refitted, with OpenCV's white noise on a singular covariance.
+void refitColourModels(const cv::Mat& img, const cv::Mat& labels, cv::Mat& fgModel,
+                       cv::Mat& bgModel) {
+    constexpr int K = 5;
+    struct Model {
+        double* c;
+        double inv[K][9] = {}, norm[K] = {};
+        double n[K] = {}, sum[K][3] = {}, prod[K][9] = {};
+        explicit Model(cv::Mat& m) : c(m.ptr<double>()) {
+            for (int k = 0; k < K; ++k) {
+                if (c[k] <= 0) continue;
+                const cv::Matx33d cov(c + 20 + 9 * k);
+                const double det = cv::determinant(cov);
+                if (det <= 0) continue;
+                const cv::Matx33d i = cov.inv();
+                for (int j = 0; j < 9; ++j) inv[k][j] = i.val[j];
+                norm[k] = 1.0 / std::sqrt(det);
+            }
+        }
+        void add(const cv::Vec3b& v) {
+            const double x[3] = {double(v[0]), double(v[1]), double(v[2])};
+            int best = 0;
+            double bestP = 0;
+            for (int k = 0; k < K; ++k) {
+                if (norm[k] <= 0) continue;
+                const double d[3] = {x[0] - c[5 + 3 * k], x[1] - c[6 + 3 * k], x[2] - c[7 + 3 * k]};
+                double q = 0;
+                for (int i = 0; i < 3; ++i)
+                    for (int j = 0; j < 3; ++j) q += d[i] * inv[k][3 * i + j] * d[j];
+                const double p = norm[k] * std::exp(-0.5 * q);
+                if (p > bestP) bestP = p, best = k;
+            }
+            n[best] += 1;
+            for (int i = 0; i < 3; ++i) {
+                sum[best][i] += x[i];
+                for (int j = 0; j < 3; ++j) prod[best][3 * i + j] += x[i] * x[j];
+            }
+        }
+        void finish() {
+            double total = 0;
+            for (int k = 0; k < K; ++k) total += n[k];
+            for (int k = 0; k < K; ++k) {
+                if (n[k] == 0) {
+                    c[k] = 0;
+                    continue;
+                }
+                c[k] = n[k] / total;
+                double* m = c + 5 + 3 * k;
+                double* v = c + 20 + 9 * k;
+                for (int i = 0; i < 3; ++i) m[i] = sum[k][i] / n[k];
+                for (int i = 0; i < 3; ++i)
+                    for (int j = 0; j < 3; ++j) v[3 * i + j] = prod[k][3 * i + j] / n[k] - m[i] * m[j];
+                if (cv::determinant(cv::Matx33d(v)) <= std::numeric_limits<double>::epsilon())
+                    v[0] += 0.01, v[4] += 0.01, v[8] += 0.01;
+            }
+        }
+    } fg(fgModel), bg(bgModel);
+    for (int y = 0; y < img.rows; ++y) {
+        const cv::Vec3b* c = img.ptr<cv::Vec3b>(y);
+        const uchar* l = labels.ptr<uchar>(y);
+        for (int x = 0; x < img.cols; ++x)
+            (l[x] == cv::GC_FGD || l[x] == cv::GC_PR_FGD ? fg : bg).add(c[x]);
+    }
+    fg.finish();
+    bg.finish();
+}
+
+// grabCut's k-means start draws from OpenCV's thread-local RNG: a fixed
+// state makes a matte a function of its inputs alone, whatever ran before on
+// the thread (the editor's worker, the CLI, a test); the caller's state is
+// restored.
+class FixedRng {
+public:
+    FixedRng() : saved_(cv::theRNG().state) { cv::theRNG().state = 0x4d61747465ull; }
+    ~FixedRng() { cv::theRNG().state = saved_; }
+    FixedRng(const FixedRng&) = delete;
+    FixedRng& operator=(const FixedRng&) = delete;
+
+private:
+    std::uint64_t saved_;
+};
+
 }  // namespace
 
 bool fusedGraphCut(const cv::Mat& img, const cv::Rect& rect, const cv::Mat& prior, cv::Mat& labels,
@@ -76,12 +170,16 @@ bool fusedGraphCut(const cv::Mat& img, const cv::Rect& rect, const cv::Mat& prio
     for (int it = 0; it < iterations; ++it) {
         // One grabCut iteration learns the colour models from the current
         // labels (its own cut is not used).
+        // OpenCV's k-means start (grabCut with no iterations), then one
+        // assign-and-refit step: the models one grabCut iteration would cut
+        // with, without paying for its cut.
         cv::Mat scratch = labels.clone(), bgModel, fgModel;
         try {
-            cv::grabCut(img, scratch, rect, bgModel, fgModel, 1, cv::GC_INIT_WITH_MASK);
+            cv::grabCut(img, scratch, rect, bgModel, fgModel, 0, cv::GC_INIT_WITH_MASK);
         } catch (const cv::Exception&) {
             return false;
         }
+        refitColourModels(img, labels, fgModel, bgModel);
         const ColourGmm bg(bgModel), fgm(fgModel);
         cv::detail::GCGraph<double> g(static_cast<unsigned>(W * H), static_cast<unsigned>(8 * W * H));
         for (int y = 0; y < H; ++y)
@@ -180,23 +278,10 @@ cv::Mat computeMatte(const cv::Mat& image, const Box& box, const MatteOptions& o
     return computeMatte(image, box, {}, MattePrior{}, options);
 }
 
-cv::Mat computeMatte(const cv::Mat& image, const Box& box, const std::vector<Stroke>& strokes,
-                     const MattePrior& prior, const MatteOptions& options) {
-    if (image.empty() || image.type() != CV_8UC3)
-        throw std::invalid_argument("computeMatte: expected a non-empty 8-bit BGR image");
-    const cv::Size full = image.size();
-    cv::Mat result = cv::Mat::zeros(full, CV_32FC1);
-    if (!isValidBox(box)) return result;
-
-    // Downscaled working copy.
-    const double scale = workingScale(full, options.maxWorkingSide);
-    cv::Mat small;
-    if (scale < 1.0)
-        cv::resize(image, small, cv::Size(), scale, scale, cv::INTER_AREA);
-    else
-        small = image;
-    const cv::Size ws = small.size();
-
+cv::Rect matteWorkingRect(cv::Size image, const Box& box, const std::vector<Stroke>& strokes,
+                          const MatteOptions& options) {
+    if (!isValidBox(box) || image.area() == 0) return {};
+    const cv::Size ws = workingSize(image, workingScale(image, options.maxWorkingSide));
     // The init rectangle: the box grown by a small margin.
     const cv::Rect2d px = boxToPixels(box, ws);
     const double mx = std::max(2.0, options.boxMargin * px.width);
@@ -206,21 +291,44 @@ cv::Mat computeMatte(const cv::Mat& image, const Box& box, const std::vector<Str
                   cv::Point(static_cast<int>(std::ceil(px.x + px.width + mx)),
                             static_cast<int>(std::ceil(px.y + px.height + my))));
     rect &= cv::Rect(0, 0, ws.width, ws.height);
-    if (rect.width < 2 || rect.height < 2) return result;
-
-    // The user's strokes: certain labels. Include strokes may reach outside
-    // the box (a part the box cut off); the working rectangle grows to them.
-    const cv::Mat strokeLabels = strokes.empty() ? cv::Mat() : rasterizeStrokes(ws, strokes);
-    cv::Mat includeMask, excludeMask;
-    if (!strokeLabels.empty()) {
-        includeMask = strokeLabels == 1;
-        excludeMask = strokeLabels == 2;
+    // Include strokes may reach outside the box (a part the box cut off):
+    // the rectangle grows to them.
+    bool anyInclude = false;
+    for (const Stroke& s : strokes) anyInclude = anyInclude || s.mode == StrokeMode::Include;
+    if (anyInclude && rect.area() > 0) {
+        const cv::Mat includeMask = rasterizeStrokes(ws, strokes) == 1;
         if (cv::countNonZero(includeMask) > 0) {
-            cv::Rect inc = cv::boundingRect(includeMask);
+            const cv::Rect inc = cv::boundingRect(includeMask);
             rect |= cv::Rect(inc.x - 2, inc.y - 2, inc.width + 4, inc.height + 4);
             rect &= cv::Rect(0, 0, ws.width, ws.height);
         }
     }
+    return rect.width >= 2 && rect.height >= 2 ? rect : cv::Rect();
+}
+
+MatteBase prepareMatte(const cv::Mat& image, const Box& box, const std::vector<Stroke>& strokes,
+                       const MattePrior& prior, const MatteOptions& options) {
+    if (image.empty() || image.type() != CV_8UC3)
+        throw std::invalid_argument("computeMatte: expected a non-empty 8-bit BGR image");
+    const FixedRng rng;
+    MatteBase base;
+    base.full = image.size();
+    base.box = box;
+    base.rect = matteWorkingRect(image.size(), box, strokes, options);
+    if (base.rect.area() == 0) return base;
+
+    // Downscaled working copy.
+    const cv::Size full = image.size();
+    const double scale = workingScale(full, options.maxWorkingSide);
+    base.scale = scale;
+    cv::Mat small;
+    if (scale < 1.0)
+        cv::resize(image, small, workingSize(full, scale), 0, 0, cv::INTER_AREA);
+    else
+        small = image;
+    const cv::Size ws = small.size();
+    base.working = ws;
+    const cv::Rect rect = base.rect;
 
     // The learned prior at working resolution (CV_32FC1, 0 where unknown).
     cv::Mat priorWs;
@@ -245,16 +353,6 @@ cv::Mat computeMatte(const cv::Mat& image, const Box& box, const std::vector<Str
         }
     }
 
-    // Step 1, colour alone: grabCut from the rectangle (everything inside
-    // probable foreground), the strokes as certain labels.
-    cv::Mat mask(ws, CV_8UC1, cv::Scalar(cv::GC_BGD));
-    mask(rect).setTo(cv::GC_PR_FGD);
-    if (!strokeLabels.empty()) {
-        mask.setTo(cv::GC_FGD, includeMask);
-        mask.setTo(cv::GC_BGD, excludeMask);
-    }
-
-    cv::Mat fg;
     // grabCut fits 5-component colour models to the foreground and background
     // labels: both need enough samples. A box (nearly) covering the image, or
     // a box of a few pixels, is taken whole.
@@ -263,46 +361,67 @@ cv::Mat computeMatte(const cv::Mat& image, const Box& box, const std::vector<Str
     // at least 16 px): the background colour model comes from the object's
     // surroundings, and a stroke costs in proportion to the box, not the photo.
     const int band = std::max(16, std::max(rect.width, rect.height) / 2);
-    const cv::Rect region =
+    base.region =
         cv::Rect(rect.x - band, rect.y - band, rect.width + 2 * band, rect.height + 2 * band) &
         cv::Rect(0, 0, ws.width, ws.height);
-    const cv::Mat smallR = small(region).clone();
-    const cv::Rect rectR = rect - region.tl();
-    cv::Mat maskR = mask(region).clone();
-    bool modelled = rect.area() >= kMinSamples && region.area() - rect.area() >= kMinSamples;
-    if (modelled) {
-        try {
-            cv::Mat bgModel, fgModel;
-            cv::grabCut(smallR, maskR, rectR, bgModel, fgModel, options.iterations,
-                        cv::GC_INIT_WITH_MASK);
-        } catch (const cv::Exception&) {
-            modelled = false;  // degenerate colour statistics (e.g. a flat image)
-        }
+    base.image = small(base.region).clone();
+    if (!priorWs.empty()) base.prior = priorWs(base.region).clone();
+    const cv::Rect rectR = rect - base.region.tl();
+    if (rect.area() < kMinSamples || base.region.area() - rect.area() < kMinSamples) return base;
+
+    // Step 1, colour alone: grabCut from the rectangle (everything inside
+    // probable foreground).
+    cv::Mat maskR(base.region.size(), CV_8UC1, cv::Scalar(cv::GC_BGD));
+    maskR(rectR).setTo(cv::GC_PR_FGD);
+    try {
+        cv::Mat bgModel, fgModel;
+        cv::grabCut(base.image, maskR, rectR, bgModel, fgModel, options.iterations,
+                    cv::GC_INIT_WITH_MASK);
+    } catch (const cv::Exception&) {
+        return base;  // degenerate colour statistics (e.g. a flat image): not modelled
     }
     // Step 2, colour and the learned prior together: start from what either
     // takes (probable foreground), the rest of the box probable background,
     // and cut with the network's log-probability added to the colour models'
     // (fusedGraphCut). Where colour is decisive it wins; where it is
-    // ambiguous the network decides; strokes stay certain.
-    if (modelled && !priorWs.empty()) {
-        const cv::Mat priorR = priorWs(region).clone();
-        cv::Mat labels(region.size(), CV_8UC1, cv::Scalar(cv::GC_BGD));
+    // ambiguous the network decides.
+    if (!base.prior.empty()) {
+        cv::Mat labels(base.region.size(), CV_8UC1, cv::Scalar(cv::GC_BGD));
         labels(rectR).setTo(cv::GC_PR_BGD);
-        cv::Mat either = (maskR == cv::GC_FGD) | (maskR == cv::GC_PR_FGD) |
-                         (priorR >= options.priorThreshold);
-        cv::Mat inRect = cv::Mat::zeros(region.size(), CV_8UC1);
+        cv::Mat either = (maskR == cv::GC_PR_FGD) | (base.prior >= options.priorThreshold);
+        cv::Mat inRect = cv::Mat::zeros(base.region.size(), CV_8UC1);
         inRect(rectR).setTo(255);
         labels.setTo(cv::GC_PR_FGD, either & inRect);
-        if (!strokeLabels.empty()) {
-            labels.setTo(cv::GC_FGD, includeMask(region));
-            labels.setTo(cv::GC_BGD, excludeMask(region));
-        }
-        if (fusedGraphCut(smallR, rectR, priorR, labels, options.fusedIterations,
+        if (fusedGraphCut(base.image, rectR, base.prior, labels, options.fusedIterations,
                           options.priorWeight))
             maskR = labels;
     }
-    maskR.copyTo(mask(region));
-    if (!modelled) {
+    base.labels = maskR;
+    return base;
+}
+
+cv::Mat finishMatte(const cv::Mat& image, const MatteBase& base, const std::vector<Stroke>& strokes,
+                    const MatteOptions& options) {
+    if (image.empty() || image.type() != CV_8UC3 || image.size() != base.full)
+        throw std::invalid_argument("finishMatte: expected the image the base was made from");
+    const FixedRng rng;
+    const cv::Size full = base.full;
+    cv::Mat result = cv::Mat::zeros(full, CV_32FC1);
+    if (base.rect.area() == 0) return result;
+    const cv::Size ws = base.working;
+    const cv::Rect rect = base.rect;
+    const double scale = base.scale;
+
+    // The user's strokes: certain labels.
+    const cv::Mat strokeLabels = strokes.empty() ? cv::Mat() : rasterizeStrokes(ws, strokes);
+    cv::Mat includeMask, excludeMask;
+    if (!strokeLabels.empty()) {
+        includeMask = strokeLabels == 1;
+        excludeMask = strokeLabels == 2;
+    }
+
+    cv::Mat fg;
+    if (base.labels.empty()) {
         fg = cv::Mat::zeros(ws, CV_8UC1);
         fg(rect).setTo(255);
         if (!strokeLabels.empty()) {
@@ -310,18 +429,43 @@ cv::Mat computeMatte(const cv::Mat& image, const Box& box, const std::vector<Str
             fg.setTo(0, excludeMask);
         }
     } else {
-        fg = (mask == cv::GC_FGD) | (mask == cv::GC_PR_FGD);
+        // Strokes correct the stroke-free cut: certain labels, then a few
+        // more cuts from there (colour models re-learnt with the strokes,
+        // the cached prior), as GrabCut's user editing does; the network and
+        // the first cuts are not run again.
+        cv::Mat labels = base.labels;
+        if (!strokeLabels.empty()) {
+            labels = base.labels.clone();
+            labels.setTo(cv::GC_FGD, includeMask(base.region));
+            labels.setTo(cv::GC_BGD, excludeMask(base.region));
+            const cv::Rect rectR = rect - base.region.tl();
+            if (!base.prior.empty()) {
+                fusedGraphCut(base.image, rectR, base.prior, labels, options.strokeIterations,
+                              options.priorWeight);
+            } else {
+                try {
+                    cv::Mat bgModel, fgModel;
+                    cv::grabCut(base.image, labels, rectR, bgModel, fgModel,
+                                options.strokeIterations, cv::GC_INIT_WITH_MASK);
+                } catch (const cv::Exception&) {
+                    // Degenerate colour statistics: the strokes alone correct the cut.
+                }
+            }
+        }
+        fg = cv::Mat::zeros(ws, CV_8UC1);
+        cv::Mat fgR = fg(base.region);
+        fgR.setTo(255, (labels == cv::GC_FGD) | (labels == cv::GC_PR_FGD));
         // Keep components of at least 5% of the largest one, and every
         // component the user marked: drops speckles, keeps an object made of
         // a few separate parts.
-        cv::Mat labels, stats, centroids;
-        const int n = cv::connectedComponentsWithStats(fg, labels, stats, centroids, 8, CV_32S);
+        cv::Mat comp, stats, centroids;
+        const int n = cv::connectedComponentsWithStats(fg, comp, stats, centroids, 8, CV_32S);
         int biggest = 0;
         for (int i = 1; i < n; ++i) biggest = std::max(biggest, stats.at<int>(i, cv::CC_STAT_AREA));
         if (biggest == 0) {
             // grabCut found nothing (a uniform box): fall back to the box itself.
             fg = cv::Mat::zeros(ws, CV_8UC1);
-            fg(boxToPixelRect(box, ws)).setTo(255);
+            fg(boxToPixelRect(base.box, ws)).setTo(255);
             if (!strokeLabels.empty()) fg.setTo(0, excludeMask);
         } else {
             const int keep = std::max(1, biggest / 20);
@@ -330,7 +474,7 @@ cv::Mat computeMatte(const cv::Mat& image, const Box& box, const std::vector<Str
                 if (stats.at<int>(i, cv::CC_STAT_AREA) >= keep) lut[static_cast<std::size_t>(i)] = 255;
             if (!includeMask.empty()) {
                 for (int y = 0; y < ws.height; ++y) {
-                    const int* l = labels.ptr<int>(y);
+                    const int* l = comp.ptr<int>(y);
                     const uchar* inc = includeMask.ptr<uchar>(y);
                     for (int x = 0; x < ws.width; ++x)
                         if (inc[x] && l[x] > 0) lut[static_cast<std::size_t>(l[x])] = 255;
@@ -338,7 +482,7 @@ cv::Mat computeMatte(const cv::Mat& image, const Box& box, const std::vector<Str
             }
             cv::Mat out(ws, CV_8UC1);
             for (int y = 0; y < ws.height; ++y) {
-                const int* l = labels.ptr<int>(y);
+                const int* l = comp.ptr<int>(y);
                 uchar* o = out.ptr<uchar>(y);
                 for (int x = 0; x < ws.width; ++x) o[x] = lut[static_cast<std::size_t>(l[x])];
             }
@@ -373,6 +517,11 @@ cv::Mat computeMatte(const cv::Mat& image, const Box& box, const std::vector<Str
     refined.setTo(1.0f, highMask);
     refined.copyTo(result(roi));
     return result;
+}
+
+cv::Mat computeMatte(const cv::Mat& image, const Box& box, const std::vector<Stroke>& strokes,
+                     const MattePrior& prior, const MatteOptions& options) {
+    return finishMatte(image, prepareMatte(image, box, strokes, prior, options), strokes, options);
 }
 
 std::vector<cv::Mat> computeMattes(const cv::Mat& image, const std::vector<Box>& boxes,

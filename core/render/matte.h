@@ -27,6 +27,7 @@ struct MatteOptions {
     float priorThreshold = 0.5f;  // prior >= this starts as probable foreground
     double priorWeight = 0.5;     // weight of -log(prior) beside the colour models' -log p
     int fusedIterations = 3;      // graph cuts with colour + prior after grabCut
+    int strokeIterations = 3;     // cuts after the user's strokes, from the stroke-free cut
 };
 
 // The region of the image the subject-mask network sees for `box`: the box
@@ -48,6 +49,38 @@ struct MattePrior {
 // strokes may reach outside the box). CV_32FC1, image size, [0, 1].
 cv::Mat computeMatte(const cv::Mat& image, const Box& box, const std::vector<Stroke>& strokes,
                      const MattePrior& prior, const MatteOptions& options = {});
+
+// The expensive, stroke-free part of a matte, cached by core/engine so a
+// stroke costs a few graph cuts (finishMatte) and not the whole matte.
+struct MatteBase {
+    cv::Size full;     // the image's size
+    Box box;           // the frame-0 box
+    double scale = 1;  // working copy / image
+    cv::Size working;  // the working copy's size
+    cv::Rect rect;     // the init rectangle (working px); empty: nothing to matte
+    cv::Rect region;   // the rectangle and a band around it (working px), where cuts run
+    cv::Mat image;     // the working copy of region, CV_8UC3
+    cv::Mat prior;     // the learned prior over region, CV_32FC1; empty: none
+    cv::Mat labels;    // the stroke-free cut over region (cv::GrabCutClasses); empty: the
+                       // colour models could not be made, the rectangle is taken whole
+};
+
+// The init rectangle in working pixels: the margin-grown box, grown further
+// to the include strokes that reach outside it. Bases with the same
+// rectangle (and image, box, prior) are the same.
+cv::Rect matteWorkingRect(cv::Size image, const Box& box, const std::vector<Stroke>& strokes,
+                          const MatteOptions& options = {});
+
+// grabCut and the fused cut without strokes, on the rectangle
+// matteWorkingRect(image, box, strokes) (strokes only grow it).
+MatteBase prepareMatte(const cv::Mat& image, const Box& box, const std::vector<Stroke>& strokes,
+                       const MattePrior& prior, const MatteOptions& options = {});
+
+// The matte from a base and the strokes: certain labels, options.strokeIterations
+// cuts from the base's labels (none without strokes), speckles dropped,
+// guided-filter edges at full resolution. computeMatte = finishMatte(prepareMatte).
+cv::Mat finishMatte(const cv::Mat& image, const MatteBase& base, const std::vector<Stroke>& strokes,
+                    const MatteOptions& options = {});
 
 // Graph cut over `labels` (cv::GrabCutClasses, CV_8UC1, img's size) with
 // grabCut's colour models and smoothness plus priorWeight * -log(prior) of

@@ -120,9 +120,15 @@ private slots:
         std::vector<Stroke> strokes = {
             {StrokeMode::Exclude, 8.0 / L, {{onObject.x / W, onObject.y / H}}},
             {StrokeMode::Include, 8.0 / L, {{offObject.x / W, offObject.y / H}}}};
-        const int runs = svc.networkRuns();
+        const int runs = svc.networkRuns(), cuts = svc.cutsPrepared();
         const cv::Mat after = svc.matte(s.image, "", s.box, strokes);
         QCOMPARE(svc.networkRuns(), runs);  // the cached prior, not the network again
+        QCOMPARE(svc.cutsPrepared(), cuts);  // nor the stroke-free cut
+        // The editor's update (from the cached cut) is the matte the CLI and
+        // Generate make from scratch: one code path, whatever ran before.
+        cv::theRNG().state = 12345;
+        const cv::Mat fresh = computeMatte(s.image, s.box, strokes, svc.prior(s.image, "", s.box));
+        QCOMPARE(cv::norm(after, fresh, cv::NORM_INF), 0.0);
         QVERIFY(after.at<float>(onObject) < 0.1f);
         QVERIFY(after.at<float>(offObject) > 0.9f);
         // Away from the strokes the matte stays what it was.
