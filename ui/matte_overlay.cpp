@@ -153,6 +153,10 @@ void MatteOverlay::run() {
         QString notice;
         std::vector<cv::Mat> mattes;
         try {
+            // Load the network with the first image, before any box: the
+            // user's first box then waits for one inference, not also for
+            // the weights (about 1.5 s on 2 cores). Tries once.
+            if (service_->usesNetwork()) service_->networkAvailable();
             const std::string key = j.key;
             for (const Object& o : j.project.objects) {
                 const Keyframe* k = o.keyframeAt(0);

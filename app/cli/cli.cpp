@@ -464,6 +464,14 @@ int cmdMatte(const std::vector<std::string>& argv) {
     if (auto v = a.get("--input-size"))
         service->setInputSize(static_cast<int>(parseInt("--input-size", *v, 64, 2048)));
     std::vector<std::string> notices;
+    if (a.get("--timings") && service->usesNetwork()) {
+        // Load the weights first, so the time per object below is the
+        // editor's (which loads them when the image opens), not a cold start.
+        const auto l0 = std::chrono::steady_clock::now();
+        const bool ok = service->networkAvailable();
+        std::fprintf(stderr, "matte: network %s in %.3f s\n", ok ? "loaded" : "unavailable",
+                     std::chrono::duration<double>(std::chrono::steady_clock::now() - l0).count());
+    }
     if (a.get("--time-last-stroke")) {
         // The editor's situation when a stroke lands: everything up to the
         // previous stroke is cached; only the last stroke's update is timed.

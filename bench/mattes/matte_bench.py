@@ -10,7 +10,8 @@ OUT for inspection.
 Photos and cut-outs come from Debian packages (python3-skimage, opencv-doc;
 scripts/install-deps.sh installs both). Needs python3-numpy and PIL.
 
-usage: matte_bench.py CLI OUT [--input-size N] [--repeat N] [--strokes N]
+usage: matte_bench.py CLI OUT [--input-size N] [--repeat N] [--strokes N] [--slack F]
+                      [--only NAME] [--combined-only]
 """
 import argparse
 import json
@@ -137,7 +138,7 @@ SCENES = [
 ]
 
 
-def make_scene(name, sil_fn, fill_path, bg_path, place, out):
+def make_scene(name, sil_fn, fill_path, bg_path, place, out, slack=0.0):
     bg = Image.open(bg_path).convert("RGB")
     scale = 800.0 / max(bg.size)
     bg = bg.resize((int(round(bg.size[0] * scale)), int(round(bg.size[1] * scale))), Image.BILINEAR)
@@ -170,10 +171,12 @@ def make_scene(name, sil_fn, fill_path, bg_path, place, out):
     Image.fromarray(img).save(os.path.join(d, "image.png"))
     Image.fromarray(alpha.astype(np.uint8) * 255).save(os.path.join(d, "alpha.png"))
     ys, xs = np.nonzero(alpha)
-    # A user's box: the object's bounds and a few pixels of slack.
-    m = 4
-    box = [max(0, xs.min() - m) / W, max(0, ys.min() - m) / H,
-           min(W, xs.max() + 1 + m) / W, min(H, ys.max() + 1 + m) / H]
+    # A user's box: the object's bounds and a few pixels of slack (plus
+    # `slack` of the object's size per side: a looser box).
+    mx = 4 + slack * (xs.max() + 1 - xs.min())
+    my = 4 + slack * (ys.max() + 1 - ys.min())
+    box = [max(0, xs.min() - mx) / W, max(0, ys.min() - my) / H,
+           min(W, xs.max() + 1 + mx) / W, min(H, ys.max() + 1 + my) / H]
     project = {
         "format": "boxanim-project", "version": 2, "id": "bench-" + name,
         "reference": {"path": "image.png"}, "timeline": {"frames": 12, "fps": 12},
@@ -262,15 +265,18 @@ def main():
                     help="skip grabCut alone and the network alone (their columns read 0)")
     ap.add_argument("--strokes", type=int, default=3,
                     help="corrective strokes a simulated user adds to the combined matte")
+    ap.add_argument("--slack", type=float, default=0.0,
+                    help="box slack per side as a share of the object's size (default: 4 px only)")
     a = ap.parse_args()
     modes = [("grabCut alone", ["--grabcut-only"]), ("network alone", ["--network-only"]),
              ("combined", [])]
     rows = []
     stroke_updates = []
+    loads = []  # the one-time weight load, outside the time per object
     for name, sil_fn, fill, bg, place in SCENES:
         if a.only and a.only not in name:
             continue
-        d, alpha = make_scene(name, sil_fn, fill, bg, place, a.out)
+        d, alpha = make_scene(name, sil_fn, fill, bg, place, a.out, a.slack)
         row = [name]
         times = []
         for label, flags in modes:
@@ -289,6 +295,9 @@ def main():
                 if r.returncode != 0:
                     raise SystemExit(r.stderr)
             mt = re.search(r"in ([0-9.]+) s \(network runs (\d+), last ([0-9.]+) s\)", r.stderr)
+            ml = re.search(r"network loaded in ([0-9.]+) s", r.stderr)
+            if ml:
+                loads.append(float(ml.group(1)))
             row.append(iou(os.path.join(md, "object.png"), alpha))
             times.append(float(mt.group(1)) if mt else float("nan"))
         first = np.asarray(Image.open(os.path.join(d, "combined", "object.png")).convert("L")) >= 128
@@ -312,6 +321,9 @@ def main():
         print(("| %s |" + cell) % tuple(r))
     print(("| **mean** |" + cell) % tuple(arr.mean(0)))
     print(("| min |" + " %.3f |" * n + " |") % tuple(arr[:, :n].min(0)))
+    if loads:
+        print("\nIS-Net weight load (once per process, before the objects; the editor does it when "
+              "the image opens): median %.2f s over %d runs" % (np.median(loads), len(loads)))
     if stroke_updates:
         u = np.array(stroke_updates)
         print("\nA stroke's update (the previous strokes' matte cached, as in the editor): median "

@@ -178,6 +178,11 @@ void MatteService::setMode(MatteMode mode) {
     d_->mode = mode;
 }
 
+bool MatteService::usesNetwork() const {
+    std::lock_guard<std::mutex> lock(d_->mutex);
+    return d_->mode != MatteMode::GrabCutOnly;
+}
+
 void MatteService::setInputSize(int side) {
     std::lock_guard<std::mutex> lock(d_->mutex);
     if (side != d_->inputSize) d_->priors.clear(), d_->mattes.clear(), d_->bases.clear();

@@ -45,6 +45,7 @@ public:
     // grabCut alone (benchmarks, or a user who turned it off).
     void setUseNetwork(bool use);  // false: MatteMode::GrabCutOnly
     void setMode(MatteMode mode);
+    bool usesNetwork() const;  // the mode is not GrabCutOnly
     // The square side the crop is resized to before the network; 0: the
     // manifest's input_size.
     void setInputSize(int side);

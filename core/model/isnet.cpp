@@ -17,12 +17,8 @@ namespace F = torch::nn::functional;
 
 namespace {
 
-torch::nn::Conv2d conv3x3(int cin, int cout, int stride, int dilation) {
-    return torch::nn::Conv2d(torch::nn::Conv2dOptions(cin, cout, 3)
-                                 .stride(stride)
-                                 .padding(dilation)
-                                 .dilation(dilation)
-                                 .bias(true));
+IsNetConv3x3 conv3x3(int cin, int cout, int stride, int dilation) {
+    return IsNetConv3x3(cin, cout, stride, dilation);
 }
 
 torch::Tensor pool(const torch::Tensor& x) {
@@ -39,6 +35,17 @@ torch::Tensor upsampleLike(const torch::Tensor& x, const torch::Tensor& like) {
 }
 
 }  // namespace
+
+IsNetConv3x3Impl::IsNetConv3x3Impl(int cin, int cout, int stride_, int dilation_)
+    : stride(stride_), dilation(dilation_) {
+    weight = register_parameter("weight", torch::zeros({cout, cin, 3, 3}));
+    bias = register_parameter("bias", torch::zeros({cout}));
+}
+
+torch::Tensor IsNetConv3x3Impl::forward(const torch::Tensor& x) {
+    return F::conv2d(x, weight,
+                     F::Conv2dFuncOptions().bias(bias).stride(stride).padding(dilation).dilation(dilation));
+}
 
 IsNetConvImpl::IsNetConvImpl(int cin, int cout, int dilation) {
     conv_s1 = register_module("conv_s1", conv3x3(cin, cout, 1, dilation));

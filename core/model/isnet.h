@@ -12,11 +12,23 @@
 
 namespace boxanim::model {
 
+// A 3x3 convolution (stride s, dilation d, padding d, bias) whose
+// parameters start at zero: every one is overwritten by the weight file, and
+// torch::nn::Conv2d's random initialisation of 44 M weights would cost most
+// of a second each time the network loads.
+struct IsNetConv3x3Impl : torch::nn::Module {
+    IsNetConv3x3Impl(int cin, int cout, int stride, int dilation);
+    torch::Tensor forward(const torch::Tensor& x);
+    torch::Tensor weight, bias;
+    int stride, dilation;
+};
+TORCH_MODULE(IsNetConv3x3);
+
 // conv 3x3 (dilation d, padding d, bias) + ReLU; BatchNorm folded in.
 struct IsNetConvImpl : torch::nn::Module {
     IsNetConvImpl(int cin, int cout, int dilation);
     torch::Tensor forward(const torch::Tensor& x);
-    torch::nn::Conv2d conv_s1{nullptr};
+    IsNetConv3x3 conv_s1{nullptr};
 };
 TORCH_MODULE(IsNetConv);
 
@@ -41,14 +53,14 @@ struct IsNetImpl : torch::nn::Module {
     // subject probability [B, 1, H, W] (sigmoid of the finest side output d1).
     torch::Tensor forward(const torch::Tensor& x);
 
-    torch::nn::Conv2d conv_in{nullptr};
+    IsNetConv3x3 conv_in{nullptr};
     Rsu stage1{nullptr}, stage2{nullptr}, stage3{nullptr}, stage4{nullptr}, stage5{nullptr},
         stage6{nullptr};
     Rsu stage5d{nullptr}, stage4d{nullptr}, stage3d{nullptr}, stage2d{nullptr}, stage1d{nullptr};
     // side1 gives the mask; side2..6 are the deep-supervision heads of
     // training, kept so the weight file loads strictly (not evaluated).
-    torch::nn::Conv2d side1{nullptr}, side2{nullptr}, side3{nullptr}, side4{nullptr},
-        side5{nullptr}, side6{nullptr};
+    IsNetConv3x3 side1{nullptr}, side2{nullptr}, side3{nullptr}, side4{nullptr}, side5{nullptr},
+        side6{nullptr};
 };
 TORCH_MODULE(IsNet);
 

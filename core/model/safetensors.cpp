@@ -219,7 +219,7 @@ void loadIntoModule(torch::nn::Module& module, const SafetensorsFile& file, cons
         if (it->second.sizes() != target.sizes())
             failTensor(file.path, name, "has shape " + shapeString(it->second.sizes()) +
                                             " but the model expects " + shapeString(target.sizes()));
-        target.copy_(it->second.to(target.dtype()).to(target.device()));
+        target.copy_(it->second);  // converts type and device in one pass, no temporary
         used[name] = true;
     }
     if (!allowExtra) {

@@ -50,6 +50,9 @@ void Sha256::block(const std::uint8_t* p) {
 void Sha256::update(const void* data, std::size_t size) {
     const auto* p = static_cast<const std::uint8_t*>(data);
     total_ += size;
+    if (bufLen_ == 0) {  // whole blocks straight from the input, without the copy
+        for (; size >= 64; p += 64, size -= 64) block(p);
+    }
     while (size > 0) {
         std::size_t n = std::min<std::size_t>(64 - bufLen_, size);
         std::memcpy(buf_ + bufLen_, p, n);
