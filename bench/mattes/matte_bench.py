@@ -286,7 +286,7 @@ def main():
                 continue
             md = os.path.join(d, label.split()[0].lower())
             extra = ["--input-size", str(a.input_size)] if a.input_size else []
-            walls = []
+            walls, secs = [], []
             for _ in range(a.repeat):
                 t0 = time.time()
                 r = subprocess.run([a.cli, "matte", os.path.join(d, "scene.boxanim"), "-o", md, "--timings"]
@@ -294,12 +294,13 @@ def main():
                 walls.append(time.time() - t0)
                 if r.returncode != 0:
                     raise SystemExit(r.stderr)
-            mt = re.search(r"in ([0-9.]+) s \(network runs (\d+), last ([0-9.]+) s\)", r.stderr)
-            ml = re.search(r"network loaded in ([0-9.]+) s", r.stderr)
-            if ml:
-                loads.append(float(ml.group(1)))
+                mt = re.search(r"in ([0-9.]+) s \(network runs (\d+), last ([0-9.]+) s\)", r.stderr)
+                secs.append(float(mt.group(1)) if mt else float("nan"))
+                ml = re.search(r"network loaded in ([0-9.]+) s", r.stderr)
+                if ml:
+                    loads.append(float(ml.group(1)))
             row.append(iou(os.path.join(md, "object.png"), alpha))
-            times.append(float(mt.group(1)) if mt else float("nan"))
+            times.append(float(np.median(secs)))
         first = np.asarray(Image.open(os.path.join(d, "combined", "object.png")).convert("L")) >= 128
         extra = ["--input-size", str(a.input_size)] if a.input_size else []
         ious, updates = with_strokes(a.cli, d, alpha, first, a.strokes, extra)

@@ -5,6 +5,7 @@
 #include <cstring>
 #include <cstdio>
 #include <deque>
+#include <future>
 #include <map>
 #include <mutex>
 #include <sstream>
@@ -126,6 +127,9 @@ struct MatteService::Impl {
         const auto t0 = std::chrono::steady_clock::now();
         cv::Mat prob(side, side, CV_32FC1);
         {
+            // OpenMP's thread count is per calling thread: give this one the
+            // count configureRuntime chose (the caller may be a new thread).
+            at::init_num_threads();
             c10::InferenceMode guard;  // thread-local: entered on the calling worker
             torch::Tensor x = torch::from_blob(f.data, {1, side, side, 3}, torch::kFloat32)
                                   .permute({0, 3, 1, 2})
@@ -279,9 +283,9 @@ cv::Mat MatteService::matte(const cv::Mat& image, const std::string& keyIn, cons
         std::lock_guard<std::mutex> lock(d_->mutex);
         if (d_->mattes.get(key, cached)) return cached;
     }
-    const MattePrior p = prior(image, imgKey, box);
     cv::Mat m;
     if (mode == MatteMode::NetworkOnly) {
+        const MattePrior p = prior(image, imgKey, box);
         m = cv::Mat::zeros(image.size(), CV_32FC1);
         if (!p.probability.empty()) p.probability.copyTo(m(p.crop));
     } else {
@@ -299,7 +303,15 @@ cv::Mat MatteService::matte(const cv::Mat& image, const std::string& keyIn, cons
             have = d_->bases.get(baseKey, base);
         }
         if (!have) {
-            base = prepareMatte(image, box, strokes, p);
+            // The network runs on its own thread while grabCut's colour cut
+            // (one core) runs here; the fused cut then waits for it. About
+            // 0.4 s less per new box on 2 cores. The future's destructor
+            // waits for the network whatever happens here.
+            std::future<MattePrior> pending;
+            if (mode != MatteMode::GrabCutOnly)
+                pending = std::async(std::launch::async, [&] { return prior(image, imgKey, box); });
+            base = prepareMatte(image, box, strokes,
+                                [&] { return pending.valid() ? pending.get() : MattePrior{}; });
             std::lock_guard<std::mutex> lock(d_->mutex);
             d_->bases.put(baseKey, base);
             ++d_->cutsPrepared;

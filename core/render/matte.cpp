@@ -306,8 +306,43 @@ cv::Rect matteWorkingRect(cv::Size image, const Box& box, const std::vector<Stro
     return rect.width >= 2 && rect.height >= 2 ? rect : cv::Rect();
 }
 
+namespace {
+
+// The learned prior at working resolution (CV_32FC1 of base.working, 0
+// where unknown); empty when there is none or it finds (almost) nothing in
+// the rectangle.
+cv::Mat priorAtWorkingSize(const MattePrior& prior, const MatteBase& base, const MatteOptions& options) {
+    const cv::Size full = base.full, ws = base.working;
+    const cv::Rect rect = base.rect;
+    const double scale = base.scale;
+    cv::Mat priorWs;
+    if (!prior.probability.empty() && prior.crop.area() > 0 &&
+        prior.probability.size() == prior.crop.size() &&
+        (prior.crop & cv::Rect(0, 0, full.width, full.height)) == prior.crop) {
+        cv::Rect crop(cv::Point(static_cast<int>(std::lround(prior.crop.x * scale)),
+                                static_cast<int>(std::lround(prior.crop.y * scale))),
+                      cv::Point(static_cast<int>(std::lround(prior.crop.br().x * scale)),
+                                static_cast<int>(std::lround(prior.crop.br().y * scale))));
+        crop &= cv::Rect(0, 0, ws.width, ws.height);
+        if ((rect & crop).area() > 0) {
+            priorWs = cv::Mat::zeros(ws, CV_32FC1);
+            cv::Mat p;
+            cv::resize(prior.probability, p, crop.size(), 0, 0,
+                       scale < 1.0 ? cv::INTER_AREA : cv::INTER_LINEAR);
+            p.copyTo(priorWs(crop));
+            // A prior that finds (almost) nothing in the box says nothing about it.
+            if (cv::countNonZero(priorWs(rect) >= options.priorThreshold) <
+                std::max(16, rect.area() / 200))
+                priorWs.release();
+        }
+    }
+    return priorWs;
+}
+
+}  // namespace
+
 MatteBase prepareMatte(const cv::Mat& image, const Box& box, const std::vector<Stroke>& strokes,
-                       const MattePrior& prior, const MatteOptions& options) {
+                       const std::function<MattePrior()>& priorSource, const MatteOptions& options) {
     if (image.empty() || image.type() != CV_8UC3)
         throw std::invalid_argument("computeMatte: expected a non-empty 8-bit BGR image");
     const FixedRng rng;
@@ -330,29 +365,6 @@ MatteBase prepareMatte(const cv::Mat& image, const Box& box, const std::vector<S
     base.working = ws;
     const cv::Rect rect = base.rect;
 
-    // The learned prior at working resolution (CV_32FC1, 0 where unknown).
-    cv::Mat priorWs;
-    if (!prior.probability.empty() && prior.crop.area() > 0 &&
-        prior.probability.size() == prior.crop.size() &&
-        (prior.crop & cv::Rect(0, 0, full.width, full.height)) == prior.crop) {
-        cv::Rect crop(cv::Point(static_cast<int>(std::lround(prior.crop.x * scale)),
-                                static_cast<int>(std::lround(prior.crop.y * scale))),
-                      cv::Point(static_cast<int>(std::lround(prior.crop.br().x * scale)),
-                                static_cast<int>(std::lround(prior.crop.br().y * scale))));
-        crop &= cv::Rect(0, 0, ws.width, ws.height);
-        if ((rect & crop).area() > 0) {
-            priorWs = cv::Mat::zeros(ws, CV_32FC1);
-            cv::Mat p;
-            cv::resize(prior.probability, p, crop.size(), 0, 0,
-                       scale < 1.0 ? cv::INTER_AREA : cv::INTER_LINEAR);
-            p.copyTo(priorWs(crop));
-            // A prior that finds (almost) nothing in the box says nothing about it.
-            if (cv::countNonZero(priorWs(rect) >= options.priorThreshold) <
-                std::max(16, rect.area() / 200))
-                priorWs.release();
-        }
-    }
-
     // grabCut fits 5-component colour models to the foreground and background
     // labels: both need enough samples. A box (nearly) covering the image, or
     // a box of a few pixels, is taken whole.
@@ -365,7 +377,6 @@ MatteBase prepareMatte(const cv::Mat& image, const Box& box, const std::vector<S
         cv::Rect(rect.x - band, rect.y - band, rect.width + 2 * band, rect.height + 2 * band) &
         cv::Rect(0, 0, ws.width, ws.height);
     base.image = small(base.region).clone();
-    if (!priorWs.empty()) base.prior = priorWs(base.region).clone();
     const cv::Rect rectR = rect - base.region.tl();
     if (rect.area() < kMinSamples || base.region.area() - rect.area() < kMinSamples) return base;
 
@@ -380,6 +391,8 @@ MatteBase prepareMatte(const cv::Mat& image, const Box& box, const std::vector<S
     } catch (const cv::Exception&) {
         return base;  // degenerate colour statistics (e.g. a flat image): not modelled
     }
+    const cv::Mat priorWs = priorAtWorkingSize(priorSource(), base, options);
+    if (!priorWs.empty()) base.prior = priorWs(base.region).clone();
     // Step 2, colour and the learned prior together: start from what either
     // takes (probable foreground), the rest of the box probable background,
     // and cut with the network's log-probability added to the colour models'
@@ -398,6 +411,11 @@ MatteBase prepareMatte(const cv::Mat& image, const Box& box, const std::vector<S
     }
     base.labels = maskR;
     return base;
+}
+
+MatteBase prepareMatte(const cv::Mat& image, const Box& box, const std::vector<Stroke>& strokes,
+                       const MattePrior& prior, const MatteOptions& options) {
+    return prepareMatte(image, box, strokes, [&prior] { return prior; }, options);
 }
 
 cv::Mat finishMatte(const cv::Mat& image, const MatteBase& base, const std::vector<Stroke>& strokes,

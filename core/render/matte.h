@@ -6,6 +6,7 @@
 // Result: one CV_32FC1 matte in [0, 1] per object.
 #pragma once
 
+#include <functional>
 #include <vector>
 
 #include <opencv2/core/mat.hpp>
@@ -75,6 +76,12 @@ cv::Rect matteWorkingRect(cv::Size image, const Box& box, const std::vector<Stro
 // matteWorkingRect(image, box, strokes) (strokes only grow it).
 MatteBase prepareMatte(const cv::Mat& image, const Box& box, const std::vector<Stroke>& strokes,
                        const MattePrior& prior, const MatteOptions& options = {});
+// The same, with the prior asked for only once grabCut's colour cut is done
+// (and not at all when there is nothing to fuse it with): a caller can run
+// the network meanwhile on another thread.
+MatteBase prepareMatte(const cv::Mat& image, const Box& box, const std::vector<Stroke>& strokes,
+                       const std::function<MattePrior()>& priorSource,
+                       const MatteOptions& options = {});
 
 // The matte from a base and the strokes: certain labels, options.strokeIterations
 // cuts from the base's labels (none without strokes), speckles dropped,
