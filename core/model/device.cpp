@@ -1,6 +1,7 @@
 #include "device.h"
 
 #include <dlfcn.h>
+#include <malloc.h>
 
 #include <stdexcept>
 #include <thread>
@@ -32,6 +33,18 @@ void configureRuntime(torch::Device device, int threads) {
     // up at run time: pip torch on the GPU machine uses MKL instead.)
     using SetThreads = void (*)(int);
     if (auto set = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"))) set(1);
+#ifdef __GLIBC__
+    // A CPU forward allocates each layer's output anew and frees it soon
+    // after. glibc serves blocks over 32 MB (IS-Net's at 512²: up to 64 MB)
+    // with a fresh mmap and returns them at free, and gives back the heap's
+    // free top above 128 KB, so every layer page-faults its output in again:
+    // a fifth of a matte's time here. Blocks stay on the heap and up to
+    // 256 MB of free top is kept for the next layer: a warm IS-Net forward
+    // takes 0.80-0.82 s instead of 1.02-1.09 s on 2 cores, resident memory
+    // +24 MB (docs/BENCHMARKS.md, Mattes).
+    mallopt(M_MMAP_THRESHOLD, 1 << 30);
+    mallopt(M_TRIM_THRESHOLD, 256 << 20);
+#endif
     if (device.is_cuda()) {
         // TF32 for matmul/conv on Ampere+ (not run in this session: no GPU here)
         at::globalContext().setFloat32MatmulPrecision("high");
