@@ -18,7 +18,6 @@ import json
 import os
 import re
 import subprocess
-import time
 
 import numpy as np
 from PIL import Image, ImageDraw
@@ -286,12 +285,10 @@ def main():
                 continue
             md = os.path.join(d, label.split()[0].lower())
             extra = ["--input-size", str(a.input_size)] if a.input_size else []
-            walls, secs = [], []
+            secs = []
             for _ in range(a.repeat):
-                t0 = time.time()
                 r = subprocess.run([a.cli, "matte", os.path.join(d, "scene.boxanim"), "-o", md, "--timings"]
                                    + flags + extra, capture_output=True, text=True)
-                walls.append(time.time() - t0)
                 if r.returncode != 0:
                     raise SystemExit(r.stderr)
                 mt = re.search(r"in ([0-9.]+) s \(network runs (\d+), last ([0-9.]+) s\)", r.stderr)

@@ -77,7 +77,7 @@ struct MatteService::Impl {
     std::mutex mutex;  // guards everything below except the network itself
     MatteMode mode = MatteMode::Combined;
     int inputSize = 0;
-    bool tried = false;
+    bool tried = false;  // the load was attempted and has finished (net set or notice)
     std::string notice;
     BoundedCache<MattePrior> priors{64};
     BoundedCache<cv::Mat> mattes{32};
@@ -97,7 +97,6 @@ struct MatteService::Impl {
         {
             std::lock_guard<std::mutex> lock(mutex);
             if (tried) return static_cast<bool>(net);
-            tried = true;
         }
         try {
             auto loaded = model::loadVerifiedIsNet(modelsDir);
@@ -107,12 +106,14 @@ struct MatteService::Impl {
             std::lock_guard<std::mutex> lock(mutex);
             net = loaded.net;
             manifestInputSize = loaded.entry.inputSize;
+            tried = true;
             return true;
         } catch (const std::exception& e) {
             std::string what = e.what();
             if (auto nl = what.find('\n'); nl != std::string::npos) what.resize(nl);
             std::lock_guard<std::mutex> lock(mutex);
             notice = "subject masks: IS-Net unavailable (" + what + "); mattes from grabCut alone";
+            tried = true;
             return false;
         }
     }
@@ -203,6 +204,12 @@ int MatteService::inputSize() {
 }
 
 bool MatteService::networkAvailable() {
+    {
+        // Once loaded, answer without netMutex: it is held for a whole
+        // inference, and the editor's matte worker asks before every job.
+        std::lock_guard<std::mutex> lock(d_->mutex);
+        if (d_->tried) return static_cast<bool>(d_->net);
+    }
     std::lock_guard<std::mutex> lock(d_->netMutex);
     return d_->ensureNetwork();
 }
@@ -304,9 +311,9 @@ cv::Mat MatteService::matte(const cv::Mat& image, const std::string& keyIn, cons
         }
         if (!have) {
             // The network runs on its own thread while grabCut's colour cut
-            // (one core) runs here; the fused cut then waits for it. About
-            // 0.4 s less per new box on 2 cores. The future's destructor
-            // waits for the network whatever happens here.
+            // (one core) runs here; the fused cut then waits for it
+            // (docs/BENCHMARKS.md, Mattes). The future's destructor waits for
+            // the network whatever happens here.
             std::future<MattePrior> pending;
             if (mode != MatteMode::GrabCutOnly)
                 pending = std::async(std::launch::async, [&] { return prior(image, imgKey, box); });

@@ -17,10 +17,6 @@ namespace F = torch::nn::functional;
 
 namespace {
 
-IsNetConv3x3 conv3x3(int cin, int cout, int stride, int dilation) {
-    return IsNetConv3x3(cin, cout, stride, dilation);
-}
-
 torch::Tensor pool(const torch::Tensor& x) {
     return F::max_pool2d(x, F::MaxPool2dFuncOptions(2).stride(2).ceil_mode(true));
 }
@@ -48,7 +44,7 @@ torch::Tensor IsNetConv3x3Impl::forward(const torch::Tensor& x) {
 }
 
 IsNetConvImpl::IsNetConvImpl(int cin, int cout, int dilation) {
-    conv_s1 = register_module("conv_s1", conv3x3(cin, cout, 1, dilation));
+    conv_s1 = register_module("conv_s1", IsNetConv3x3(cin, cout, 1, dilation));
 }
 
 torch::Tensor IsNetConvImpl::forward(const torch::Tensor& x) { return torch::relu(conv_s1(x)); }
@@ -88,7 +84,7 @@ torch::Tensor RsuImpl::forward(const torch::Tensor& x) {
 }
 
 IsNetImpl::IsNetImpl() {
-    conv_in = register_module("conv_in", conv3x3(3, 64, 2, 1));
+    conv_in = register_module("conv_in", IsNetConv3x3(3, 64, 2, 1));
     stage1 = register_module("stage1", Rsu(7, 64, 32, 64, false));
     stage2 = register_module("stage2", Rsu(6, 64, 32, 128, false));
     stage3 = register_module("stage3", Rsu(5, 128, 64, 256, false));
@@ -100,12 +96,12 @@ IsNetImpl::IsNetImpl() {
     stage3d = register_module("stage3d", Rsu(5, 512, 64, 128, false));
     stage2d = register_module("stage2d", Rsu(6, 256, 32, 64, false));
     stage1d = register_module("stage1d", Rsu(7, 128, 16, 64, false));
-    side1 = register_module("side1", conv3x3(64, 1, 1, 1));
-    side2 = register_module("side2", conv3x3(64, 1, 1, 1));
-    side3 = register_module("side3", conv3x3(128, 1, 1, 1));
-    side4 = register_module("side4", conv3x3(256, 1, 1, 1));
-    side5 = register_module("side5", conv3x3(512, 1, 1, 1));
-    side6 = register_module("side6", conv3x3(512, 1, 1, 1));
+    side1 = register_module("side1", IsNetConv3x3(64, 1, 1, 1));
+    side2 = register_module("side2", IsNetConv3x3(64, 1, 1, 1));
+    side3 = register_module("side3", IsNetConv3x3(128, 1, 1, 1));
+    side4 = register_module("side4", IsNetConv3x3(256, 1, 1, 1));
+    side5 = register_module("side5", IsNetConv3x3(512, 1, 1, 1));
+    side6 = register_module("side6", IsNetConv3x3(512, 1, 1, 1));
 }
 
 torch::Tensor IsNetImpl::forward(const torch::Tensor& x) {
