@@ -11,7 +11,7 @@ Photos and cut-outs come from Debian packages (python3-skimage, opencv-doc;
 scripts/install-deps.sh installs both). Needs python3-numpy and PIL.
 
 usage: matte_bench.py CLI OUT [--input-size N] [--repeat N] [--strokes N] [--slack F]
-                      [--only NAME] [--combined-only]
+                      [--only NAME] [--combined-only] [--random N [--seed S]]
 """
 import argparse
 import json
@@ -135,6 +135,52 @@ SCENES = [
     ("disc-coffee-on-blox", disc_logo, SK + "coffee.png", CV + "blox.jpg", (0.55, 0.5, 0.5)),
     ("horse-camera-on-basketball", horse, SK + "camera.png", CV + "basketball1.png", (0.5, 0.5, 0.5)),
 ]
+
+
+# Photos for seeded random scenes (--random N): fills and backgrounds drawn
+# independently of the scenes above, so parameters chosen on those can be
+# checked on scenes nobody looked at.
+RANDOM_FILLS = [SK + f for f in ("coffee.png", "chelsea.png", "astronaut.png", "rocket.jpg",
+                                 "motorcycle_left.png", "grass.png", "gravel.png", "brick.png",
+                                 "camera.png", "coins.png")] + \
+               [CV + f for f in ("baboon.jpg", "fruits.jpg", "orange.jpg", "butterfly.jpg", "apple.jpg",
+                                 "squirrel_cls.jpg", "starry_night.jpg", "Blender_Suzanne1.jpg",
+                                 "aero1.jpg", "ela_original.jpg")]
+RANDOM_BACKGROUNDS = [CV + f for f in ("stuff.jpg", "building.jpg", "fruits.jpg", "home.jpg",
+                                       "smarties.png", "board.jpg", "graf1.png", "messi5.jpg",
+                                       "leuvenA.jpg", "blox.jpg", "basketball1.png", "aero1.jpg",
+                                       "rubberwhale1.png", "starry_night.jpg", "squirrel_cls.jpg",
+                                       "graf3.png", "pic3.png", "ela_original.jpg", "baboon.jpg")] + \
+                     [SK + f for f in ("astronaut.png", "chelsea.png", "coffee.png", "motorcycle_left.png")]
+
+
+def random_scenes(count, seed):
+    """`count` seeded scenes: a silhouette (one of the shapes above, seeded
+    blobs and stars among them), a fill photo and a different background
+    photo, a random place and height."""
+    rng = np.random.default_rng(seed)
+    shapes = [("horse", horse), ("horse-flipped", lambda: horse()[:, ::-1]), ("mug", mug),
+              ("fish", fish), ("head", head), ("disc", disc_logo), ("rings", cv_logo_rings)]
+    scenes = []
+    for i in range(count):
+        kind = int(rng.integers(len(shapes) + 2))
+        if kind == len(shapes):
+            s = int(rng.integers(1000))
+            shape = ("blob%d" % s, lambda s=s: blob(s))
+        elif kind == len(shapes) + 1:
+            n, inner = int(rng.integers(4, 9)), float(rng.uniform(0.35, 0.7))
+            shape = ("star%d" % n, lambda n=n, inner=inner: star(n, 400, inner))
+        else:
+            shape = shapes[kind]
+        fill = RANDOM_FILLS[int(rng.integers(len(RANDOM_FILLS)))]
+        bg = fill
+        while bg == fill:
+            bg = RANDOM_BACKGROUNDS[int(rng.integers(len(RANDOM_BACKGROUNDS)))]
+        place = (float(rng.uniform(0.3, 0.7)), float(rng.uniform(0.3, 0.7)), float(rng.uniform(0.3, 0.6)))
+        name = "r%02d-%s-%s-on-%s" % (i, shape[0], os.path.splitext(os.path.basename(fill))[0],
+                                      os.path.splitext(os.path.basename(bg))[0])
+        scenes.append((name, shape[1], fill, bg, place))
+    return scenes
 
 
 def make_scene(name, sil_fn, fill_path, bg_path, place, out, slack=0.0):
@@ -266,13 +312,17 @@ def main():
                     help="corrective strokes a simulated user adds to the combined matte")
     ap.add_argument("--slack", type=float, default=0.0,
                     help="box slack per side as a share of the object's size (default: 4 px only)")
+    ap.add_argument("--random", type=int, default=0, metavar="N",
+                    help="N seeded random scenes instead of the fixed twelve")
+    ap.add_argument("--seed", type=int, default=1, help="seed of the --random scenes")
     a = ap.parse_args()
     modes = [("grabCut alone", ["--grabcut-only"]), ("network alone", ["--network-only"]),
              ("combined", [])]
     rows = []
     stroke_updates = []
     loads = []  # the one-time weight load, outside the time per object
-    for name, sil_fn, fill, bg, place in SCENES:
+    scenes = random_scenes(a.random, a.seed) if a.random else SCENES
+    for name, sil_fn, fill, bg, place in scenes:
         if a.only and a.only not in name:
             continue
         d, alpha = make_scene(name, sil_fn, fill, bg, place, a.out, a.slack)
