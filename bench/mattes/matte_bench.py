@@ -105,8 +105,14 @@ def head():
 
 
 def disc_logo():
-    # scikit-image's logo: its alpha is a disc.
-    return rgba_silhouette(SK + "logo.png")
+    # scikit-image's logo: a disc on white (its alpha is opaque everywhere,
+    # so the disc is what is not near-white, closed over the white S that
+    # splits it, holes filled).
+    from scipy import ndimage
+    rgb = np.asarray(Image.open(SK + "logo.png").convert("RGB"))
+    coloured = np.pad(rgb.min(axis=2) < 235, 20)
+    closed = ndimage.binary_closing(coloured, structure=np.ones((15, 15), bool))[20:-20, 20:-20]
+    return ndimage.binary_fill_holes(largest_component(closed))
 
 
 def trim(mask):
