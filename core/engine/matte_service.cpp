@@ -82,6 +82,7 @@ struct MatteService::Impl {
     BoundedCache<MattePrior> priors{64};
     BoundedCache<cv::Mat> mattes{32};
     BoundedCache<MatteBase> bases{32};  // stroke-free cuts: a stroke starts from one
+    BoundedCache<cv::Mat> strokeCuts{64};  // strokeCut's labels per base and strokes
     double lastNetworkSeconds = 0;
     int networkRuns = 0;
     int cutsPrepared = 0;
@@ -190,7 +191,8 @@ bool MatteService::usesNetwork() const {
 
 void MatteService::setInputSize(int side) {
     std::lock_guard<std::mutex> lock(d_->mutex);
-    if (side != d_->inputSize) d_->priors.clear(), d_->mattes.clear(), d_->bases.clear();
+    if (side != d_->inputSize)
+        d_->priors.clear(), d_->mattes.clear(), d_->bases.clear(), d_->strokeCuts.clear();
     d_->inputSize = side;
 }
 
@@ -239,6 +241,7 @@ void MatteService::clearCache() {
     d_->priors.clear();
     d_->mattes.clear();
     d_->bases.clear();
+    d_->strokeCuts.clear();
 }
 
 MattePrior MatteService::prior(const cv::Mat& image, const std::string& keyIn, const Box& box) {
@@ -323,7 +326,22 @@ cv::Mat MatteService::matte(const cv::Mat& image, const std::string& keyIn, cons
             d_->bases.put(baseKey, base);
             ++d_->cutsPrepared;
         }
-        m = finishMatte(image, base, strokes);
+        // A new stroke's cuts start from the previous strokes' labels when
+        // they are cached (the editor's case), so a stroke costs one stroke's
+        // cuts; the result is the same as replaying every stroke.
+        cv::Mat cut, previous;
+        const std::vector<Stroke> before(strokes.begin(),
+                                         strokes.end() - (strokes.empty() ? 0 : 1));
+        if (!strokes.empty()) {
+            std::lock_guard<std::mutex> lock(d_->mutex);
+            d_->strokeCuts.get(baseKey + "|" + strokesKey(before), previous);
+        }
+        if (!strokes.empty()) {
+            cut = strokeCut(base, strokes, {}, previous, previous.empty() ? 0 : before.size());
+            std::lock_guard<std::mutex> lock(d_->mutex);
+            d_->strokeCuts.put(baseKey + "|" + strokesKey(strokes), cut);
+        }
+        m = finishMatte(image, base, strokes, cut);
     }
     std::lock_guard<std::mutex> lock(d_->mutex);
     d_->mattes.put(key, m);

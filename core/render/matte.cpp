@@ -418,8 +418,45 @@ MatteBase prepareMatte(const cv::Mat& image, const Box& box, const std::vector<S
     return prepareMatte(image, box, strokes, [&prior] { return prior; }, options);
 }
 
+cv::Mat strokeCut(const MatteBase& base, const std::vector<Stroke>& strokes,
+                  const MatteOptions& options, const cv::Mat& from, std::size_t fromCount) {
+    if (base.labels.empty()) return {};
+    if (from.empty()) fromCount = 0;
+    fromCount = std::min(fromCount, strokes.size());
+    cv::Mat labels = (from.empty() ? base.labels : from).clone();
+    const cv::Rect rectR = base.rect - base.region.tl();
+    // One edit at a time, as a user makes them (GrabCut's user editing): a
+    // stroke's cuts start from what the strokes before it left, not from the
+    // stroke-free cut, whose colour models can be poor enough that a late dab
+    // flips a part the earlier strokes had fixed (docs/BENCHMARKS.md, Mattes).
+    for (std::size_t k = fromCount; k < strokes.size(); ++k) {
+        const FixedRng rng;  // every step from the same state: editor == CLI
+        const cv::Mat painted = rasterizeStrokes(base.working, {strokes[k]})(base.region);
+        labels.setTo(cv::GC_FGD, painted == 1);
+        labels.setTo(cv::GC_BGD, painted == 2);
+        if (!base.prior.empty()) {
+            fusedGraphCut(base.image, rectR, base.prior, labels, options.strokeIterations,
+                          options.priorWeight);
+        } else {
+            try {
+                cv::Mat bgModel, fgModel;
+                cv::grabCut(base.image, labels, rectR, bgModel, fgModel, options.strokeIterations,
+                            cv::GC_INIT_WITH_MASK);
+            } catch (const cv::Exception&) {
+                // Degenerate colour statistics: the strokes alone correct the cut.
+            }
+        }
+    }
+    return labels;
+}
+
 cv::Mat finishMatte(const cv::Mat& image, const MatteBase& base, const std::vector<Stroke>& strokes,
                     const MatteOptions& options) {
+    return finishMatte(image, base, strokes, strokeCut(base, strokes, options), options);
+}
+
+cv::Mat finishMatte(const cv::Mat& image, const MatteBase& base, const std::vector<Stroke>& strokes,
+                    const cv::Mat& cutLabels, const MatteOptions& options) {
     if (image.empty() || image.type() != CV_8UC3 || image.size() != base.full)
         throw std::invalid_argument("finishMatte: expected the image the base was made from");
     const FixedRng rng;
@@ -447,29 +484,10 @@ cv::Mat finishMatte(const cv::Mat& image, const MatteBase& base, const std::vect
             fg.setTo(0, excludeMask);
         }
     } else {
-        // Strokes correct the stroke-free cut: certain labels, then a few
-        // more cuts from there (colour models re-learnt with the strokes,
-        // the cached prior), as GrabCut's user editing does; the network and
-        // the first cuts are not run again.
-        cv::Mat labels = base.labels;
-        if (!strokeLabels.empty()) {
-            labels = base.labels.clone();
-            labels.setTo(cv::GC_FGD, includeMask(base.region));
-            labels.setTo(cv::GC_BGD, excludeMask(base.region));
-            const cv::Rect rectR = rect - base.region.tl();
-            if (!base.prior.empty()) {
-                fusedGraphCut(base.image, rectR, base.prior, labels, options.strokeIterations,
-                              options.priorWeight);
-            } else {
-                try {
-                    cv::Mat bgModel, fgModel;
-                    cv::grabCut(base.image, labels, rectR, bgModel, fgModel,
-                                options.strokeIterations, cv::GC_INIT_WITH_MASK);
-                } catch (const cv::Exception&) {
-                    // Degenerate colour statistics: the strokes alone correct the cut.
-                }
-            }
-        }
+        // The strokes' cut (strokeCut); without strokes the stroke-free cut.
+        const cv::Mat labels = cutLabels.empty() ? base.labels : cutLabels;
+        if (labels.size() != base.labels.size())
+            throw std::invalid_argument("finishMatte: labels of another base");
         fg = cv::Mat::zeros(ws, CV_8UC1);
         cv::Mat fgR = fg(base.region);
         fgR.setTo(255, (labels == cv::GC_FGD) | (labels == cv::GC_PR_FGD));

@@ -28,7 +28,7 @@ struct MatteOptions {
     float priorThreshold = 0.5f;  // prior >= this starts as probable foreground
     double priorWeight = 0.5;     // weight of -log(prior) beside the colour models' -log p
     int fusedIterations = 3;      // graph cuts with colour + prior after grabCut
-    int strokeIterations = 3;     // cuts after the user's strokes, from the stroke-free cut
+    int strokeIterations = 3;     // cuts after each of the user's strokes (strokeCut)
 };
 
 // The region of the image the subject-mask network sees for `box`: the box
@@ -83,11 +83,25 @@ MatteBase prepareMatte(const cv::Mat& image, const Box& box, const std::vector<S
                        const std::function<MattePrior()>& priorSource,
                        const MatteOptions& options = {});
 
-// The matte from a base and the strokes: certain labels, options.strokeIterations
-// cuts from the base's labels (none without strokes), speckles dropped,
-// guided-filter edges at full resolution. computeMatte = finishMatte(prepareMatte).
+// The matte from a base and the strokes: strokeCut (none without strokes),
+// speckles dropped, guided-filter edges at full resolution.
+// computeMatte = finishMatte(prepareMatte).
 cv::Mat finishMatte(const cv::Mat& image, const MatteBase& base, const std::vector<Stroke>& strokes,
                     const MatteOptions& options = {});
+
+// The labels (cv::GrabCutClasses over base.region) after the strokes, applied
+// one at a time in painting order: each stroke's pixels become certain labels,
+// then options.strokeIterations cuts run from the labels the strokes before it
+// left. `from` holds the labels after the first `fromCount` strokes (a cache:
+// the editor's previous strokes); empty: from the stroke-free cut. Empty when
+// the base has no cut.
+cv::Mat strokeCut(const MatteBase& base, const std::vector<Stroke>& strokes,
+                  const MatteOptions& options = {}, const cv::Mat& from = {},
+                  std::size_t fromCount = 0);
+
+// finishMatte with the strokes' cut already made (strokeCut's labels).
+cv::Mat finishMatte(const cv::Mat& image, const MatteBase& base, const std::vector<Stroke>& strokes,
+                    const cv::Mat& cutLabels, const MatteOptions& options = {});
 
 // Graph cut over `labels` (cv::GrabCutClasses, CV_8UC1, img's size) with
 // grabCut's colour models and smoothness plus priorWeight * -log(prior) of
