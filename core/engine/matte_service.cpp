@@ -329,15 +329,15 @@ cv::Mat MatteService::matte(const cv::Mat& image, const std::string& keyIn, cons
         // A new stroke's cuts start from the previous strokes' labels when
         // they are cached (the editor's case), so a stroke costs one stroke's
         // cuts; the result is the same as replaying every stroke.
-        cv::Mat cut, previous;
-        const std::vector<Stroke> before(strokes.begin(),
-                                         strokes.end() - (strokes.empty() ? 0 : 1));
+        cv::Mat cut;
         if (!strokes.empty()) {
-            std::lock_guard<std::mutex> lock(d_->mutex);
-            d_->strokeCuts.get(baseKey + "|" + strokesKey(before), previous);
-        }
-        if (!strokes.empty()) {
-            cut = strokeCut(base, strokes, {}, previous, previous.empty() ? 0 : before.size());
+            const std::vector<Stroke> before(strokes.begin(), strokes.end() - 1);
+            cv::Mat previous;
+            {
+                std::lock_guard<std::mutex> lock(d_->mutex);
+                d_->strokeCuts.get(baseKey + "|" + strokesKey(before), previous);
+            }
+            cut = strokeCut(base, strokes, {}, previous, before.size());
             std::lock_guard<std::mutex> lock(d_->mutex);
             d_->strokeCuts.put(baseKey + "|" + strokesKey(strokes), cut);
         }
