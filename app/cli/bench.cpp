@@ -106,7 +106,7 @@ int runBench(const BenchOptions& o) {
         std::printf("Fill speed\n%s\n", fillSpeedBenchmark({0.5, 0.786, 4.0}, {0.05, 0.15, 0.30}, o.repeats).c_str());
         std::fflush(stdout);
         std::printf("Fill quality (in the hole; detail = mean |Laplacian| filled / true)\n%s\n",
-                    fillQualityBenchmark(o.outDir, o.repeats).c_str());
+                    fillQualityBenchmark(o.outDir, o.repeats, o.seed).c_str());
         if (!o.outDir.empty()) std::printf("plates and fill-strip.png written to %s\n", o.outDir.c_str());
         return 0;
     }

@@ -2,6 +2,7 @@
 // throughput; printed as a table and as JSON (docs/BENCHMARKS.md).
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,7 @@ struct BenchOptions {
     bool fill = false;            // only the clean-plate fill benchmark (speed table, quality on real photos)
     std::string outDir;           // fill: write the per-scene plates and the before/after strip here
     int repeats = 3;              // fill: timings are the median of this many runs
+    std::uint64_t seed = 1;       // fill: the completion's seed on the quality scenes
 };
 
 int runBench(const BenchOptions& options);

@@ -75,7 +75,7 @@ const char* kUsage =
     "                  each object's frame-0 matte as DIR/<object id>.png (8-bit grey)\n"
     "       boxanim-cli eval PROJECT VIDEO     adherence measures as JSON\n"
     "       boxanim-cli bench [PROJECT] [--device D] [--steps N] [--models DIR] [--json FILE] [--quick]\n"
-    "       boxanim-cli bench --fill [--out DIR] [--repeats N]   clean-plate fill: speed and quality\n"
+    "       boxanim-cli bench --fill [--out DIR] [--repeats N] [--seed N]   clean-plate fill: speed and quality\n"
     "       boxanim-cli --version\n";
 
 // Positional arguments plus --key value options; flags listed in `flags` take no value.
@@ -509,7 +509,7 @@ int cmdMatte(const std::vector<std::string>& argv) {
 }
 
 int cmdBench(const std::vector<std::string>& argv) {
-    Args a = Args::parse(argv, 1, {"--device", "--steps", "--models", "--json", "--out", "--repeats"},
+    Args a = Args::parse(argv, 1, {"--device", "--steps", "--models", "--json", "--out", "--repeats", "--seed"},
                          {"--quick", "--fill"});
     if (a.positional.size() > 1) throw InputError("bench: expected at most one PROJECT");
     BenchOptions o;
@@ -522,6 +522,7 @@ int cmdBench(const std::vector<std::string>& argv) {
     o.fill = a.get("--fill").has_value();
     if (auto v = a.get("--out")) o.outDir = *v;
     if (auto v = a.get("--repeats")) o.repeats = static_cast<int>(parseInt("--repeats", *v, 1, 100));
+    if (auto v = a.get("--seed")) o.seed = static_cast<std::uint64_t>(parseInt("--seed", *v, 0, 1'000'000'000));
     return runBench(o);
 }
 

@@ -11,6 +11,7 @@
 // gratings, edges) with elliptical holes of a given share of the area.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,7 @@ struct FillScene {
     cv::Mat truth;        // CV_8UC3, the photo
     cv::Mat image;        // the photo with the object pasted
     cv::Mat matte;        // CV_32FC1, the object's exact alpha
+    bool heldOut = false; // not used to choose the fill's parameters
 };
 
 struct FillScore {
@@ -44,11 +46,11 @@ FillScore scoreFill(const cv::Mat& plate, const cv::Mat& truth, const cv::Mat& h
 std::vector<FillScene> fillScenes(const std::vector<std::string>& photoDirs = {});
 
 // Scores Telea (PlateMethod::Diffusion, the previous plate) and the
-// completion on every scene; returns a Markdown table. With outDir, writes
-// per scene <name>-{input,hole,telea,fill,truth}.png and a before/after strip
-// fill-strip.png (rows: input with the hole outlined, Telea, completion,
-// truth; crops around the hole).
-std::string fillQualityBenchmark(const std::string& outDir = {}, int repeats = 3);
+// completion (with `seed`) on every scene; returns a Markdown table. With
+// outDir, writes per scene <name>-{input,telea,fill,truth}.png and the
+// before/after strips fill-strip.png and fill-strip-held-out.png (rows: input
+// with the hole outlined, Telea, completion, truth; crops around the hole).
+std::string fillQualityBenchmark(const std::string& outDir = {}, int repeats = 3, std::uint64_t seed = 1);
 
 // Fill time (median of `repeats`) for each size in megapixels (4:3) and each
 // hole share of the area, on procedural images; a Markdown table.
