@@ -134,7 +134,7 @@ std::string plateCacheKey(const cv::Mat& image, const std::vector<cv::Mat>& matt
                           c.refineEmIterations, c.refineRadius, c.modeLevels, c.coarsestMaxSide, c.gradientIterations})
                 h.word(static_cast<std::uint64_t>(v));
             h.word(c.seed);
-            h.word(c.smoothStart ? 1u : 0u);
+            h.word(c.synthesisStart ? 1u : 0u);
             for (double v : {c.coarsestHoleRadius, c.borderGamma, c.textureGain, c.modeBandwidth, c.detailTransfer,
                              c.diffusionMaxDistance})
                 h.number(v);

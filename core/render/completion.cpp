@@ -204,17 +204,13 @@ Level downsample(const Level& F, int r) {
     return C;
 }
 
-// The starting guess of the coarsest level, in onion-peel order (ring by
+// A starting guess of the coarsest level, in onion-peel order (ring by
 // ring from the border inwards). Every unknown pixel is matched against its
 // already-known neighbourhood (SSD over the known pixels only; a spread of
 // sources, the neighbours' continuations, a local refinement): the matches
 // seed the hole's field. Its colour is then either the mean of its known
-// 8-neighbours (smooth, the default) or the match's centre (Efros-Leung
-// synthesis). The synthesis start continues structure better (a facade's
-// window grid) but, being greedy, can grow a whole object out of the removed
-// object's shadow (a candy on the white table of the example project); the
-// smooth start never invents one, and with the texture feature it no longer
-// pulls the EM to flat sky.
+// 8-neighbours (smooth) or the match's centre (Efros-Leung synthesis); see
+// the coarsest level in runPyramid for how the two are used.
 void onionFill(Level& L, int r, std::uint64_t seed, int globalCandidates, long pairBudget, bool smooth) {
     cv::Mat unknown = L.hole.clone();
     cv::Mat filled = cv::Mat::zeros(L.H, L.W, CV_8UC1);  // pixels given a match by this fill
@@ -602,6 +598,33 @@ void upsampleField(Level& F, const Level& C, std::uint64_t seed, int levelIndex,
         }
 }
 
+// Mean match cost over the target patches: the EM energy (Wexler et al.'s
+// global coherence) of the level's current solution.
+double fieldEnergy(const Level& L) {
+    double sum = 0;
+    long n = 0;
+    for (int y = L.tbox.y; y < L.tbox.y + L.tbox.height; ++y) {
+        const uchar* t = L.target.ptr<uchar>(y);
+        const int* c = L.cost.ptr<int>(y);
+        for (int x = L.tbox.x; x < L.tbox.x + L.tbox.width; ++x)
+            if (t[x]) {
+                sum += c[x];
+                ++n;
+            }
+    }
+    return n ? sum / static_cast<double>(n) : 0.0;
+}
+
+// A deep copy (the image views its own padded buffer).
+Level copyLevel(const Level& L, int r) {
+    Level c = L;
+    c.padded = L.padded.clone();
+    c.img = c.padded(cv::Rect(r, r, L.W, L.H));
+    c.nnf = L.nnf.clone();
+    c.cost = L.cost.clone();
+    return c;
+}
+
 template <int P>
 bool runPyramid(std::vector<Level>& levels, const CompletionOptions& o, int dynP) {
     const int r = (P > 0 ? P : dynP) / 2;
@@ -615,17 +638,6 @@ bool runPyramid(std::vector<Level>& levels, const CompletionOptions& o, int dynP
         Level& L = levels[l];
         // The mode (sharp) at the finest levels, the mean (stable) below them.
         const float bandwidth = l < o.modeLevels ? static_cast<float>(o.modeBandwidth) : 0.f;
-        if (l == coarsest) {
-            randomField(L, o.seed, l);
-            onionFill(L, r, o.seed, 400, 2'000'000, o.smoothStart);
-        } else {
-            upsampleField(L, levels[l + 1], o.seed, l, r);
-            const cv::Mat w = voteWeights(L, false);
-            parallelRows(L.hbox.y, L.hbox.y + L.hbox.height, passIndex,
-                         [&](int y0, int y1) { voteRows(L, w, r, bandwidth, y0, y1); });
-            refreshPadding(L, r);
-        }
-        if (l == coarsest) refreshPadding(L, r);
         const bool search = std::max(L.W, L.H) <= o.searchSide;
         int em = o.refineEmIterations;
         if (search) {
@@ -634,20 +646,63 @@ bool runPyramid(std::vector<Level>& levels, const CompletionOptions& o, int dynP
             const double t = searched > 1 ? static_cast<double>(k) / (searched - 1) : 1.0;
             em = static_cast<int>(std::lround(o.coarseEmIterations + t * (o.fineEmIterations - o.coarseEmIterations)));
         }
-        const Matcher<P> matcher(L, o.seed, dynP);
-        for (int it = 0; it < em; ++it) {
-            if (cancelled()) return false;
-            Pass ps;
-            ps.level = l;
-            ps.index = passIndex++;
-            ps.maxRadius = search ? std::max(L.W, L.H) : o.refineRadius;
-            parallelRows(L.tbox.y, L.tbox.y + L.tbox.height, ps.index,
-                         [&](int y0, int y1) { matcher.pass(ps, y0, y1); });
-            const cv::Mat w = voteWeights(L, true);
-            parallelRows(L.hbox.y, L.hbox.y + L.hbox.height, ps.index,
+        auto runEm = [&](int firstPass) {
+            const Matcher<P> matcher(L, o.seed, dynP);
+            for (int it = 0; it < em; ++it) {
+                if (cancelled()) return false;
+                Pass ps;
+                ps.level = l;
+                ps.index = firstPass + it;
+                ps.maxRadius = search ? std::max(L.W, L.H) : o.refineRadius;
+                parallelRows(L.tbox.y, L.tbox.y + L.tbox.height, ps.index,
+                             [&](int y0, int y1) { matcher.pass(ps, y0, y1); });
+                const cv::Mat w = voteWeights(L, true);
+                parallelRows(L.hbox.y, L.hbox.y + L.hbox.height, ps.index,
+                             [&](int y0, int y1) { voteRows(L, w, r, bandwidth, y0, y1); });
+                refreshPadding(L, r);
+            }
+            return true;
+        };
+        if (l == coarsest) {
+            // Two starts, the one whose EM ends with the lower energy kept.
+            // The voted start: the onion matches over a diffused guess, each
+            // hole pixel the vote of the matches of the hole patches covering
+            // it (structure where the matches agree, a blend where they do
+            // not). It does not grow an object out of the removed one's
+            // shadow (a candy on the white table of the example project, a
+            // blot from a saucer's shadow), which the greedy synthesis start
+            // can; but from it the EM can settle on a blank where the
+            // synthesis start continues a regular structure (a facade's
+            // window grid), and there the blank ends at the higher energy:
+            // its edges match nothing. docs/BENCHMARKS.md has the figures.
+            randomField(L, o.seed, l);
+            onionFill(L, r, o.seed, 400, 2'000'000, true);
+            cv::Mat w = cv::Mat::zeros(L.H, L.W, CV_32FC1);
+            L.conf.copyTo(w, L.hole);
+            voteRows(L, w, r, 0.f, 0, L.H);
+            refreshPadding(L, r);
+            if (o.synthesisStart) {
+                Level voted = copyLevel(L, r);
+                randomField(L, o.seed, l);
+                onionFill(L, r, o.seed, 400, 2'000'000, false);
+                refreshPadding(L, r);
+                if (!runEm(passIndex)) return false;
+                const double synthesised = fieldEnergy(L);
+                std::swap(L, voted);
+                if (!runEm(passIndex)) return false;
+                if (synthesised < fieldEnergy(L)) std::swap(L, voted);
+            } else if (!runEm(passIndex)) {
+                return false;
+            }
+        } else {
+            upsampleField(L, levels[l + 1], o.seed, l, r);
+            const cv::Mat w = voteWeights(L, false);
+            parallelRows(L.hbox.y, L.hbox.y + L.hbox.height, passIndex,
                          [&](int y0, int y1) { voteRows(L, w, r, bandwidth, y0, y1); });
             refreshPadding(L, r);
+            if (!runEm(passIndex)) return false;
         }
+        passIndex += em;
     }
     return true;
 }
