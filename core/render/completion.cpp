@@ -615,6 +615,17 @@ double fieldEnergy(const Level& L) {
     return n ? sum / static_cast<double>(n) : 0.0;
 }
 
+// Mean of the texture channel over the hole.
+double holeTexture(const Level& L) { return cv::mean(L.img, L.hole)[3]; }
+
+// Mean of the texture channel over the known pixels within `width` of the hole.
+double borderTexture(const Level& L, int width) {
+    cv::Mat band;
+    cv::dilate(L.hole, band, cv::getStructuringElement(cv::MORPH_ELLIPSE, cv::Size(2 * width + 1, 2 * width + 1)));
+    band.setTo(0, L.hole);
+    return cv::mean(L.img, band)[3];
+}
+
 // A deep copy (the image views its own padded buffer).
 Level copyLevel(const Level& L, int r) {
     Level c = L;
@@ -664,17 +675,19 @@ bool runPyramid(std::vector<Level>& levels, const CompletionOptions& o, int dynP
             return true;
         };
         if (l == coarsest) {
-            // Two starts, the one whose EM ends with the lower energy kept.
-            // The voted start: the onion matches over a diffused guess, each
-            // hole pixel the vote of the matches of the hole patches covering
-            // it (structure where the matches agree, a blend where they do
-            // not). It does not grow an object out of the removed one's
-            // shadow (a candy on the white table of the example project, a
-            // blot from a saucer's shadow), which the greedy synthesis start
-            // can; but from it the EM can settle on a blank where the
-            // synthesis start continues a regular structure (a facade's
-            // window grid), and there the blank ends at the higher energy:
-            // its edges match nothing. docs/BENCHMARKS.md has the figures.
+            // Two starts. The voted start: the onion matches over a diffused
+            // guess, each hole pixel the vote of the matches of the hole
+            // patches covering it (structure where the matches agree, a blend
+            // where they do not). It does not grow an object out of the
+            // removed one's shadow (a candy on the white table of the example
+            // project, a blot from a saucer's shadow), which the greedy
+            // synthesis start can; but from it the EM can settle on a blank
+            // where the synthesis start continues a regular structure (a
+            // facade's window grid). The synthesis is kept when its EM ends
+            // with the lower energy, or when the voted solution is a blank
+            // (its texture under half the border's) and the synthesis is not:
+            // a blank's flat inside matches flat sources so well that its
+            // energy can be the lower one. docs/BENCHMARKS.md has the figures.
             randomField(L, o.seed, l);
             onionFill(L, r, o.seed, 400, 2'000'000, true);
             cv::Mat w = cv::Mat::zeros(L.H, L.W, CV_32FC1);
@@ -690,7 +703,9 @@ bool runPyramid(std::vector<Level>& levels, const CompletionOptions& o, int dynP
                 const double synthesised = fieldEnergy(L);
                 std::swap(L, voted);
                 if (!runEm(passIndex)) return false;
-                if (synthesised < fieldEnergy(L)) std::swap(L, voted);
+                const double border = borderTexture(L, 2 * r + 1);
+                const bool votedBlank = holeTexture(L) < 0.5 * border && holeTexture(voted) >= 0.5 * border;
+                if (synthesised < fieldEnergy(L) || votedBlank) std::swap(L, voted);
             } else if (!runEm(passIndex)) {
                 return false;
             }

@@ -15,10 +15,11 @@
 // Imaging Sci. 2014) so flat sky cannot stand in for a textured facade; an
 // onion-peel pass at the coarsest level that seeds the field from the
 // border's matches, solved from two starts (a vote of those matches, and
-// Efros-Leung synthesis) of which the lower final energy is kept; the
-// pyramid's depth set by the hole's inscribed radius; a gradient-domain (Poisson) correction against seams between copies on
-// smooth gradients; a final detail transfer that gives each pixel its
-// match's own high-pass.
+// Efros-Leung synthesis) of which the lower final energy is kept, unless
+// the voted one is a blank (much flatter than the hole's border); the
+// pyramid's depth set by the hole's inscribed radius; a gradient-domain
+// (Poisson) correction against seams between copies on smooth gradients; a
+// final detail transfer that gives each pixel its match's own high-pass.
 //
 // Sources are only patches that lie wholly in the known region, so no hole
 // pixel (an object, or anything else under the mask) is ever read. The result
@@ -50,7 +51,7 @@ struct CompletionOptions {
     double modeBandwidth = 16;    // mean-shift kernel (grey levels) for the vote's mode; <= 0: weighted mean
     double detailTransfer = 1.0;  // share of the vote's high-pass replaced by its match's (finest level); 0: off
     int gradientIterations = 20;  // Gauss-Seidel sweeps per level of the gradient-domain correction; 0: off
-    bool synthesisStart = true;   // also solve the coarsest level from a synthesis start, keep the lower energy (completion.cpp)
+    bool synthesisStart = true;   // also solve the coarsest level from a synthesis start; kept by energy or against a blank (completion.cpp)
     int modeLevels = 1;           // the mode is used at this many of the finest levels, the mean below
     // Holes whose every pixel is within this distance of a known pixel (thin
     // slivers, a few pixels) are filled by Telea diffusion instead.

@@ -254,12 +254,14 @@ private slots:
     }
 
     // A real facade (opencv-doc's building.jpg, installed by install-deps)
-    // with a horse-shaped hole over its window grid: the fill continues the
-    // windows. From a diffused start (before 2026-12-02) the coarsest EM
-    // settled on a blank white wall over much of the hole (PSNR 0.5 dB above
-    // Telea's, detail ratio 0.62), from the voted start alone on a smaller
-    // one (0.2 dB, 0.72); the synthesis start, whose lower energy wins here,
-    // keeps the grid (2.3 dB, 0.91).
+    // with a horse-shaped hole over its window grid, at the benchmark's place
+    // and 11% of the width to the left: the fill continues the windows. From
+    // a diffused start (before 2026-12-02) the coarsest EM settled on a blank
+    // white wall over much of the hole (at the benchmark's place PSNR 0.5 dB
+    // above Telea's, detail ratio 0.62); from the voted start alone the
+    // detail ratio is 0.72 there and 0.41 at the second place, where the
+    // blank even has the lower energy. The synthesis start keeps the grid
+    // (0.91 and 0.87).
     void continuesAFacadesWindowGrid() {
         std::vector<FillScene> scenes;
         try {
@@ -270,15 +272,24 @@ private slots:
         }
         const auto it = std::find_if(scenes.begin(), scenes.end(), [](const FillScene& s) { return s.name == "edges"; });
         QVERIFY(it != scenes.end());
-        const cv::Mat hole = plateHole(it->image.size(), {it->matte});
-        PlateOptions telea;
-        telea.method = PlateMethod::Diffusion;
-        const FillScore smear = scoreFill(computeCleanPlate(it->image, {it->matte}, telea), it->truth, hole);
-        const FillScore fill = scoreFill(computeCleanPlate(it->image, {it->matte}), it->truth, hole);
-        qInfo("facade: PSNR %.2f dB (Telea %.2f), detail ratio %.2f (Telea %.2f)", fill.psnr, smear.psnr,
-              fill.detailRatio, smear.detailRatio);
-        QVERIFY2(fill.detailRatio >= 0.75, qPrintable(QString("detail ratio %1").arg(fill.detailRatio)));
-        QVERIFY2(fill.psnr >= smear.psnr + 1.0, qPrintable(QString("PSNR %1 vs Telea %2").arg(fill.psnr).arg(smear.psnr)));
+        for (const double shift : {0.0, -0.11}) {
+            cv::Mat matte;
+            const cv::Mat move = (cv::Mat_<double>(2, 3) << 1, 0, shift * it->matte.cols, 0, 1, 0);
+            cv::warpAffine(it->matte, matte, move, it->matte.size(), cv::INTER_NEAREST);
+            const cv::Mat hole = plateHole(it->truth.size(), {matte});
+            PlateOptions telea;
+            telea.method = PlateMethod::Diffusion;
+            // The hole is never read, so the truth itself can be the input.
+            const FillScore smear = scoreFill(computeCleanPlate(it->truth, {matte}, telea), it->truth, hole);
+            const FillScore fill = scoreFill(computeCleanPlate(it->truth, {matte}), it->truth, hole);
+            qInfo("facade, shift %.2f: PSNR %.2f dB (Telea %.2f), detail ratio %.2f (Telea %.2f)", shift, fill.psnr,
+                  smear.psnr, fill.detailRatio, smear.detailRatio);
+            QVERIFY2(fill.detailRatio >= 0.75, qPrintable(QString("detail ratio %1").arg(fill.detailRatio)));
+            // Where the grid's phase lines up with the border, the windows land where they are.
+            const double margin = shift == 0.0 ? 1.0 : 0.0;
+            QVERIFY2(fill.psnr >= smear.psnr + margin,
+                     qPrintable(QString("PSNR %1 vs Telea %2").arg(fill.psnr).arg(smear.psnr)));
+        }
     }
 
     void plateMethods() {
