@@ -19,6 +19,8 @@ struct BenchOptions {
     std::string outDir;           // fill: write the per-scene plates and the before/after strip here
     int repeats = 3;              // fill: timings are the median of this many runs
     std::uint64_t seed = 1;       // fill: the completion's seed on the quality scenes
+    int randomScenes = 0;         // fill: score this many random scenes instead of the sixteen
+    std::uint64_t sceneSeed = 1;  // fill: the random scenes' seed
 };
 
 int runBench(const BenchOptions& options);

@@ -75,7 +75,8 @@ const char* kUsage =
     "                  each object's frame-0 matte as DIR/<object id>.png (8-bit grey)\n"
     "       boxanim-cli eval PROJECT VIDEO     adherence measures as JSON\n"
     "       boxanim-cli bench [PROJECT] [--device D] [--steps N] [--models DIR] [--json FILE] [--quick]\n"
-    "       boxanim-cli bench --fill [--out DIR] [--repeats N] [--seed N]   clean-plate fill: speed and quality\n"
+    "       boxanim-cli bench --fill [--out DIR] [--repeats N] [--seed N] [--random N [--scene-seed S]]\n"
+    "                  clean-plate fill: speed and quality on 16 photo scenes, or quality on N random ones\n"
     "       boxanim-cli --version\n";
 
 // Positional arguments plus --key value options; flags listed in `flags` take no value.
@@ -509,7 +510,8 @@ int cmdMatte(const std::vector<std::string>& argv) {
 }
 
 int cmdBench(const std::vector<std::string>& argv) {
-    Args a = Args::parse(argv, 1, {"--device", "--steps", "--models", "--json", "--out", "--repeats", "--seed"},
+    Args a = Args::parse(argv, 1, {"--device", "--steps", "--models", "--json", "--out", "--repeats", "--seed",
+                          "--random", "--scene-seed"},
                          {"--quick", "--fill"});
     if (a.positional.size() > 1) throw InputError("bench: expected at most one PROJECT");
     BenchOptions o;
@@ -523,6 +525,12 @@ int cmdBench(const std::vector<std::string>& argv) {
     if (auto v = a.get("--out")) o.outDir = *v;
     if (auto v = a.get("--repeats")) o.repeats = static_cast<int>(parseInt("--repeats", *v, 1, 100));
     if (auto v = a.get("--seed")) o.seed = static_cast<std::uint64_t>(parseInt("--seed", *v, 0, 1'000'000'000));
+    if (auto v = a.get("--random")) o.randomScenes = static_cast<int>(parseInt("--random", *v, 1, 1000));
+    if (auto v = a.get("--scene-seed"))
+        o.sceneSeed = static_cast<std::uint64_t>(parseInt("--scene-seed", *v, 0, 1'000'000'000));
+    if ((o.randomScenes > 0 || a.get("--scene-seed")) && !o.fill)
+        throw InputError("bench: --random and --scene-seed go with --fill");
+    if (a.get("--scene-seed") && o.randomScenes == 0) throw InputError("bench: --scene-seed goes with --random N");
     return runBench(o);
 }
 

@@ -177,6 +177,28 @@ void prepareLevel(Level& L, int r, double gamma) {
     }
 }
 
+// Keeps as sources only the patches within `reach` times the hole's longer
+// side of the hole (the coarsest level, where each part of the hole chooses
+// the region it copies). Far regions of the same mean colour are often the
+// same material at another scale or angle: a patterned cloth on the floor,
+// foreshortened into stripes, filled a hole in the same cloth on the wall
+// with streaks; distant, finer cobbles patched the near street. Keeps all
+// sources when too few would remain.
+void keepNearSources(Level& L, double reach) {
+    if (reach <= 0) return;
+    cv::Mat known = L.hole == 0, distance;
+    cv::distanceTransform(known, distance, cv::DIST_L2, 3);
+    const float limit = static_cast<float>(reach * std::max(L.hbox.width, L.hbox.height));
+    cv::Mat near = L.valid.clone();
+    near.setTo(0, distance > limit);
+    std::vector<cv::Point> kept;
+    cv::findNonZero(near, kept);
+    if (kept.size() < 64) return;
+    L.valid = near;
+    // findNonZero lists row by row, left to right: the order prepareLevel uses.
+    L.sources = std::move(kept);
+}
+
 // The next coarser level: every coarse pixel averages its (up to) 2x2 fine
 // pixels and is unknown when any of them is, so known coarse pixels carry no
 // hole colour.
@@ -872,6 +894,8 @@ cv::Mat completeHole(const cv::Mat& image, const cv::Mat& holeIn, const Completi
         if (C.sources.size() < 16 || cv::countNonZero(C.hole) == 0) break;
         levels.push_back(std::move(C));
     }
+
+    keepNearSources(levels.back(), o.sourceReach);
 
     const bool ok = P == 7 ? runPyramid<7>(levels, o, P)
                   : P == 5 ? runPyramid<5>(levels, o, P)

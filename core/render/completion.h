@@ -16,7 +16,9 @@
 // onion-peel pass at the coarsest level that seeds the field from the
 // border's matches, solved from two starts (a vote of those matches, and
 // Efros-Leung synthesis) of which the lower final energy is kept, unless
-// the voted one is a blank (much flatter than the hole's border); the
+// the voted one is a blank (much flatter than the hole's border); sources
+// at the coarsest level only from near the hole (same scale, perspective and
+// light, as GIMP's Resynthesizer samples a band around the selection); the
 // pyramid's depth set by the hole's inscribed radius; a gradient-domain
 // (Poisson) correction against seams between copies on smooth gradients; a
 // final detail transfer that gives each pixel its match's own high-pass.
@@ -51,6 +53,7 @@ struct CompletionOptions {
     double modeBandwidth = 16;    // mean-shift kernel (grey levels) for the vote's mode; <= 0: weighted mean
     double detailTransfer = 1.0;  // share of the vote's high-pass replaced by its match's (finest level); 0: off
     int gradientIterations = 20;  // Gauss-Seidel sweeps per level of the gradient-domain correction; 0: off
+    double sourceReach = 1.0;     // at the coarsest level, sources only within this multiple of the hole's longer side of it; 0: anywhere
     bool synthesisStart = true;   // also solve the coarsest level from a synthesis start; kept by energy or against a blank (completion.cpp)
     int modeLevels = 1;           // the mode is used at this many of the finest levels, the mean below
     // Holes whose every pixel is within this distance of a known pixel (thin

@@ -190,48 +190,93 @@ FillScore scoreFill(const cv::Mat& plate, const cv::Mat& truth, const cv::Mat& h
     return s;
 }
 
-std::vector<FillScene> fillScenes(const std::vector<std::string>& photoDirsIn) {
-    const std::vector<std::string> dirs =
-        photoDirsIn.empty() ? std::vector<std::string>{"/usr/share/doc/opencv-doc/examples/data",
-                                                       "/usr/lib/python3/dist-packages/skimage/data"}
-                            : photoDirsIn;
+namespace {
+
+std::vector<std::string> photoDirsOrDefault(const std::vector<std::string>& photoDirs) {
+    return photoDirs.empty() ? std::vector<std::string>{"/usr/share/doc/opencv-doc/examples/data",
+                                                        "/usr/lib/python3/dist-packages/skimage/data"}
+                             : photoDirs;
+}
+
+// The photo of `spec` with its object pasted (the dog photo stretched over the
+// object's box, composited with the exact alpha).
+FillScene composeScene(const std::vector<std::string>& dirs, const cv::Mat& objectTexture, const SceneSpec& spec) {
+    FillScene s;
+    s.name = spec.name;
+    s.content = spec.content;
+    s.photo = spec.photo;
+    s.heldOut = spec.heldOut;
+    s.truth = readColour(findPhoto(dirs, spec.photo));
+    const cv::Size size = s.truth.size();
+    const cv::Mat shape = silhouette(dirs, spec.object);
+    const int h = std::max(8, cvRound(spec.height * size.height));
+    const int w = std::max(8, cvRound(h * static_cast<double>(shape.cols) / shape.rows));
+    cv::Mat a;
+    cv::resize(shape, a, cv::Size(w, h), 0, 0, cv::INTER_AREA);
+    const int x0 = cvRound(spec.cx * size.width - w / 2.0), y0 = cvRound(spec.cy * size.height - h / 2.0);
+    const cv::Rect box = cv::Rect(x0, y0, w, h) & cv::Rect(cv::Point(), size);
+    s.matte = cv::Mat::zeros(size, CV_32FC1);
+    a(cv::Rect(box.x - x0, box.y - y0, box.width, box.height)).copyTo(s.matte(box));
+    cv::Mat tex;
+    cv::resize(objectTexture, tex, box.size(), 0, 0, cv::INTER_AREA);
+    s.image = s.truth.clone();
+    for (int y = 0; y < box.height; ++y)
+        for (int x = 0; x < box.width; ++x) {
+            const float al = s.matte.at<float>(box.y + y, box.x + x);
+            cv::Vec3b& p = s.image.at<cv::Vec3b>(box.y + y, box.x + x);
+            const cv::Vec3b& o = tex.at<cv::Vec3b>(y, x);
+            for (int c = 0; c < 3; ++c) p[c] = cv::saturate_cast<uchar>(al * o[c] + (1 - al) * p[c]);
+        }
+    return s;
+}
+
+// Photos the random scenes draw from: every real colour photo of the two
+// packages at least 400 px wide (the sixteen scenes' own photos among them),
+// and three grey texture photos.
+const char* const kRandomPhotos[] = {
+    "motorcycle_left.png", "coffee.png", "stuff.jpg", "home.jpg", "rocket.jpg", "building.jpg",
+    "leuvenA.jpg", "board.jpg", "aloeL.jpg", "messi5.jpg", "starry_night.jpg", "rubberwhale1.png",
+    "squirrel_cls.jpg", "leuvenB.jpg", "aero3.jpg", "fruits.jpg", "ela_original.jpg", "apple.jpg",
+    "graf1.png", "butterfly.jpg", "orange.jpg", "baboon.jpg", "chelsea.png", "astronaut.png",
+    "smarties.png", "aero1.jpg", "licenseplate_motion.jpg", "left.jpg", "gravel.png", "grass.png",
+    "brick.png",
+};
+const char* const kRandomObjects[] = {"star", "dark:horse.png", "dark:templ.png", "alpha:opencv-logo.png"};
+
+}  // namespace
+
+std::vector<FillScene> fillScenes(const std::vector<std::string>& photoDirs) {
+    const std::vector<std::string> dirs = photoDirsOrDefault(photoDirs);
     const cv::Mat objectTexture = readColour(findPhoto(dirs, "chicky_512.png"));
     std::vector<FillScene> out;
-    for (const SceneSpec& spec : kScenes) {
-        FillScene s;
-        s.name = spec.name;
-        s.content = spec.content;
-        s.photo = spec.photo;
-        s.heldOut = spec.heldOut;
-        s.truth = readColour(findPhoto(dirs, spec.photo));
-        const cv::Size size = s.truth.size();
-        const cv::Mat shape = silhouette(dirs, spec.object);
-        const int h = std::max(8, cvRound(spec.height * size.height));
-        const int w = std::max(8, cvRound(h * static_cast<double>(shape.cols) / shape.rows));
-        cv::Mat a;
-        cv::resize(shape, a, cv::Size(w, h), 0, 0, cv::INTER_AREA);
-        const int x0 = cvRound(spec.cx * size.width - w / 2.0), y0 = cvRound(spec.cy * size.height - h / 2.0);
-        const cv::Rect box = cv::Rect(x0, y0, w, h) & cv::Rect(cv::Point(), size);
-        s.matte = cv::Mat::zeros(size, CV_32FC1);
-        a(cv::Rect(box.x - x0, box.y - y0, box.width, box.height)).copyTo(s.matte(box));
-        // The object: the dog photo stretched over the box, composited with the exact alpha.
-        cv::Mat tex;
-        cv::resize(objectTexture, tex, box.size(), 0, 0, cv::INTER_AREA);
-        s.image = s.truth.clone();
-        for (int y = 0; y < box.height; ++y)
-            for (int x = 0; x < box.width; ++x) {
-                const float al = s.matte.at<float>(box.y + y, box.x + x);
-                cv::Vec3b& p = s.image.at<cv::Vec3b>(box.y + y, box.x + x);
-                const cv::Vec3b& o = tex.at<cv::Vec3b>(y, x);
-                for (int c = 0; c < 3; ++c) p[c] = cv::saturate_cast<uchar>(al * o[c] + (1 - al) * p[c]);
-            }
-        out.push_back(std::move(s));
+    for (const SceneSpec& spec : kScenes) out.push_back(composeScene(dirs, objectTexture, spec));
+    return out;
+}
+
+std::vector<FillScene> randomFillScenes(int count, std::uint64_t sceneSeed, const std::vector<std::string>& photoDirs) {
+    const std::vector<std::string> dirs = photoDirsOrDefault(photoDirs);
+    const cv::Mat objectTexture = readColour(findPhoto(dirs, "chicky_512.png"));
+    cv::RNG rng(sceneSeed * 0x9E3779B97F4A7C15ull + 1);
+    constexpr int nPhotos = static_cast<int>(sizeof(kRandomPhotos) / sizeof(kRandomPhotos[0]));
+    constexpr int nObjects = static_cast<int>(sizeof(kRandomObjects) / sizeof(kRandomObjects[0]));
+    std::vector<FillScene> out;
+    for (int i = 0; i < count; ++i) {
+        char name[16], content[96];
+        std::snprintf(name, sizeof name, "r%02d", i + 1);
+        const char* photo = kRandomPhotos[rng.uniform(0, nPhotos)];
+        const char* object = kRandomObjects[rng.uniform(0, nObjects)];
+        const double cx = rng.uniform(0.15, 0.85), cy = rng.uniform(0.2, 0.8), height = rng.uniform(0.25, 0.45);
+        std::snprintf(content, sizeof content, "%s at (%.2f, %.2f), %.0f%% high", object, cx, cy, 100 * height);
+        const SceneSpec spec{name, content, photo, object, cx, cy, height, true};
+        out.push_back(composeScene(dirs, objectTexture, spec));
     }
     return out;
 }
 
-std::string fillQualityBenchmark(const std::string& outDir, int repeats, std::uint64_t seed) {
-    const std::vector<FillScene> scenes = fillScenes();
+std::string fillQualityBenchmark(const std::string& outDir, int repeats, std::uint64_t seed, int randomScenes,
+                                 std::uint64_t sceneSeed) {
+    const std::vector<FillScene> scenes =
+        randomScenes > 0 ? randomFillScenes(randomScenes, sceneSeed) : fillScenes();
     if (!outDir.empty()) fs::create_directories(outDir);
     std::ostringstream os;
     os.setf(std::ios::fixed);
@@ -265,7 +310,7 @@ std::string fillQualityBenchmark(const std::string& outDir, int repeats, std::ui
         ++count[s.heldOut];
         worstGap[s.heldOut] = std::min(worstGap[s.heldOut], score[1].psnr - score[0].psnr);
         const double share = static_cast<double>(cv::countNonZero(hole)) / hole.total();
-        os << "| " << (s.heldOut ? "*held out:* " : "") << s.name << " | " << s.content << " | " << s.photo << " | " << s.truth.cols << "x"
+        os << "| " << (s.heldOut && randomScenes == 0 ? "*held out:* " : "") << s.name << " | " << s.content << " | " << s.photo << " | " << s.truth.cols << "x"
            << s.truth.rows << " | " << 100 * share << "% | " << score[0].psnr << " | " << score[1].psnr << " | "
            << score[0].detailRatio << " | " << score[1].detailRatio << " | " << score[0].ms << " | "
            << score[1].ms << " |\n";
@@ -289,7 +334,7 @@ std::string fillQualityBenchmark(const std::string& outDir, int repeats, std::ui
                              stripTile(plates[1], crop, tileH), stripTile(s.truth, crop, tileH)});
         }
     }
-    const char* groupName[2] = {"first eight", "held out"};
+    const char* groupName[2] = {"first eight", randomScenes > 0 ? "random scenes" : "held out"};
     for (int g = 0; g < 2; ++g) {
         if (!count[g]) continue;
         const double n = count[g];

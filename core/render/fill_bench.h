@@ -45,12 +45,19 @@ FillScore scoreFill(const cv::Mat& plate, const cv::Mat& truth, const cv::Mat& h
 // std::runtime_error naming a missing photo.
 std::vector<FillScene> fillScenes(const std::vector<std::string>& photoDirs = {});
 
+// `count` scenes nobody chose: each draws a photo, a silhouette, a place and
+// a height (25-45% of the photo's) from `sceneSeed`; all are held out.
+std::vector<FillScene> randomFillScenes(int count, std::uint64_t sceneSeed,
+                                        const std::vector<std::string>& photoDirs = {});
+
 // Scores Telea (PlateMethod::Diffusion, the previous plate) and the
-// completion (with `seed`) on every scene; returns a Markdown table. With
+// completion (with `seed`) on every scene (the sixteen, or with randomScenes > 0
+// that many random scenes of `sceneSeed`); returns a Markdown table. With
 // outDir, writes per scene <name>-{input,telea,fill,truth}.png and the
 // before/after strips fill-strip.png and fill-strip-held-out.png (rows: input
 // with the hole outlined, Telea, completion, truth; crops around the hole).
-std::string fillQualityBenchmark(const std::string& outDir = {}, int repeats = 3, std::uint64_t seed = 1);
+std::string fillQualityBenchmark(const std::string& outDir = {}, int repeats = 3, std::uint64_t seed = 1,
+                                 int randomScenes = 0, std::uint64_t sceneSeed = 1);
 
 // Fill time (median of `repeats`) for each size in megapixels (4:3) and each
 // hole share of the area, on procedural images; a Markdown table.
