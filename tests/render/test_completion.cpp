@@ -71,6 +71,18 @@ int countNear(const cv::Mat& img, const cv::Vec3b& colour, int tolerance) {
     return n;
 }
 
+// The fill benchmark's scene `name` (real photos), or an empty scene and why.
+FillScene benchmarkScene(const std::string& name, QString* why) {
+    try {
+        for (FillScene& s : fillScenes())
+            if (s.name == name) return std::move(s);
+        *why = QString("no benchmark scene %1").arg(QString::fromStdString(name));
+    } catch (const std::exception& e) {
+        *why = QString("the benchmark photos are missing (scripts/install-deps.sh installs them): %1").arg(e.what());
+    }
+    return {};
+}
+
 bool identical(const cv::Mat& a, const cv::Mat& b) {
     if (a.size() != b.size() || a.type() != b.type()) return false;
     cv::Mat d;
@@ -263,25 +275,19 @@ private slots:
     // blank even has the lower energy. The synthesis start keeps the grid
     // (0.91 and 0.87).
     void continuesAFacadesWindowGrid() {
-        std::vector<FillScene> scenes;
-        try {
-            scenes = fillScenes();
-        } catch (const std::exception& e) {
-            QFAIL(qPrintable(QString("the benchmark photos are missing (scripts/install-deps.sh installs them): %1")
-                                 .arg(e.what())));
-        }
-        const auto it = std::find_if(scenes.begin(), scenes.end(), [](const FillScene& s) { return s.name == "edges"; });
-        QVERIFY(it != scenes.end());
+        QString why;
+        const FillScene scene = benchmarkScene("edges", &why);
+        QVERIFY2(!scene.truth.empty(), qPrintable(why));
         for (const double shift : {0.0, -0.11}) {
             cv::Mat matte;
-            const cv::Mat move = (cv::Mat_<double>(2, 3) << 1, 0, shift * it->matte.cols, 0, 1, 0);
-            cv::warpAffine(it->matte, matte, move, it->matte.size(), cv::INTER_NEAREST);
-            const cv::Mat hole = plateHole(it->truth.size(), {matte});
+            const cv::Mat move = (cv::Mat_<double>(2, 3) << 1, 0, shift * scene.matte.cols, 0, 1, 0);
+            cv::warpAffine(scene.matte, matte, move, scene.matte.size(), cv::INTER_NEAREST);
+            const cv::Mat hole = plateHole(scene.truth.size(), {matte});
             PlateOptions telea;
             telea.method = PlateMethod::Diffusion;
             // The hole is never read, so the truth itself can be the input.
-            const FillScore smear = scoreFill(computeCleanPlate(it->truth, {matte}, telea), it->truth, hole);
-            const FillScore fill = scoreFill(computeCleanPlate(it->truth, {matte}), it->truth, hole);
+            const FillScore smear = scoreFill(computeCleanPlate(scene.truth, {matte}, telea), scene.truth, hole);
+            const FillScore fill = scoreFill(computeCleanPlate(scene.truth, {matte}), scene.truth, hole);
             qInfo("facade, shift %.2f: PSNR %.2f dB (Telea %.2f), detail ratio %.2f (Telea %.2f)", shift, fill.psnr,
                   smear.psnr, fill.detailRatio, smear.detailRatio);
             QVERIFY2(fill.detailRatio >= 0.75, qPrintable(QString("detail ratio %1").arg(fill.detailRatio)));
@@ -301,16 +307,10 @@ private slots:
     // against the truth's 1.43. With sources near the hole (sourceReach)
     // 1.43-1.45.
     void continuesAClothsPatternWithoutStreaks() {
-        std::vector<FillScene> scenes;
-        try {
-            scenes = fillScenes();
-        } catch (const std::exception& e) {
-            QFAIL(qPrintable(QString("the benchmark photos are missing (scripts/install-deps.sh installs them): %1")
-                                 .arg(e.what())));
-        }
-        const auto it = std::find_if(scenes.begin(), scenes.end(), [](const FillScene& s) { return s.name == "fabric"; });
-        QVERIFY(it != scenes.end());
-        const cv::Mat hole = plateHole(it->truth.size(), {it->matte});
+        QString why;
+        const FillScene scene = benchmarkScene("fabric", &why);
+        QVERIFY2(!scene.truth.empty(), qPrintable(why));
+        const cv::Mat hole = plateHole(scene.truth.size(), {scene.matte});
         auto anisotropy = [&](const cv::Mat& bgr) {
             cv::Mat grey, dx, dy;
             cv::cvtColor(bgr, grey, cv::COLOR_BGR2GRAY);
@@ -318,8 +318,8 @@ private slots:
             cv::Sobel(grey, dy, CV_32F, 0, 1);
             return cv::mean(cv::abs(dy), hole)[0] / cv::mean(cv::abs(dx), hole)[0];
         };
-        const double truth = anisotropy(it->truth);
-        const double fill = anisotropy(computeCleanPlate(it->truth, {it->matte}));
+        const double truth = anisotropy(scene.truth);
+        const double fill = anisotropy(computeCleanPlate(scene.truth, {scene.matte}));
         qInfo("fabric: vertical / horizontal gradient in the hole %.2f (truth %.2f)", fill, truth);
         QVERIFY2(std::abs(fill / truth - 1) < 0.1, qPrintable(QString("%1 vs the truth's %2").arg(fill).arg(truth)));
     }
