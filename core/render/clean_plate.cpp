@@ -135,8 +135,8 @@ std::string plateCacheKey(const cv::Mat& image, const std::vector<cv::Mat>& matt
                 h.word(static_cast<std::uint64_t>(v));
             h.word(c.seed);
             h.word(c.synthesisStart ? 1u : 0u);
-            for (double v : {c.sourceReach, c.coarsestHoleRadius, c.borderGamma, c.textureGain, c.modeBandwidth, c.detailTransfer,
-                             c.diffusionMaxDistance})
+            for (double v : {c.sourceReach, c.coarsestHoleRadius, c.borderGamma, c.textureGain,
+                             c.modeBandwidth, c.detailTransfer, c.diffusionMaxDistance})
                 h.number(v);
         } else {
             h.word(static_cast<std::uint64_t>(options.maxWorkingSide));
