@@ -109,7 +109,8 @@ int runBench(const BenchOptions& o) {
                         fillSpeedBenchmark({0.5, 0.786, 4.0}, {0.05, 0.15, 0.30}, o.repeats).c_str());
             std::fflush(stdout);
         }
-        std::printf("Fill quality (in the hole; detail = mean |Laplacian| filled / true)\n%s\n",
+        std::printf("Fill quality (in the hole; detail = mean |Laplacian| filled / true; "
+                    "contrast = RMS of the sigma 2-8 band, filled / true)\n%s\n",
                     fillQualityBenchmark(o.outDir, o.repeats, o.seed, o.randomScenes, o.sceneSeed).c_str());
         if (!o.outDir.empty()) std::printf("plates and fill-strip.png written to %s\n", o.outDir.c_str());
         return 0;

@@ -3,9 +3,11 @@
 // Quality: real photos (Debian's opencv-doc and python3-skimage sample data)
 // with an object silhouette pasted with an exact alpha; the hole is the
 // production hole (plateHole: the dilated matte) and the true background is
-// the photo itself. Scored inside the hole: PSNR and the detail ratio (mean
+// the photo itself. Scored inside the hole: PSNR, the detail ratio (mean
 // |Laplacian| of the filled grey image over that of the true one; a smear is
-// far below 1, noise far above).
+// far below 1, noise far above) and the contrast ratio (the same for the
+// band between the finest grain and the hole's scale: a washed-out fill can
+// carry the photo's grain, from the detail transfer, on a haze).
 //
 // Speed: the fill of procedural photo-like images (multi-octave noise,
 // gratings, edges) with elliptical holes of a given share of the area.
@@ -34,6 +36,7 @@ struct FillScene {
 struct FillScore {
     double psnr = 0;         // dB, over the hole's pixels and channels
     double detailRatio = 0;  // mean |Laplacian| filled / true, over the hole
+    double contrastRatio = 0;  // RMS of the mid band (grey DoG, sigma 2 - 8) filled / true, over the hole
     double ms = 0;           // wall time of computeCleanPlate
 };
 

@@ -324,6 +324,35 @@ private slots:
         QVERIFY2(std::abs(fill / truth - 1) < 0.1, qPrintable(QString("%1 vs the truth's %2").arg(fill).arg(truth)));
     }
 
+    // The bench's contrast ratio sees a haze that carries the photo's grain
+    // (what the detail transfer puts on a washed-out vote), which the detail
+    // ratio, the finest band alone, reads as right.
+    void scoreTellsAHazeFromTheTruth() {
+        const cv::Mat truth = scene(320, 240);
+        cv::Mat hole = cv::Mat::zeros(truth.size(), CV_8UC1);
+        cv::rectangle(hole, cv::Rect(100, 70, 120, 100), cv::Scalar(255), cv::FILLED);
+        const FillScore same = scoreFill(truth, truth, hole);
+        QCOMPARE(same.detailRatio, 1.0);
+        QCOMPARE(same.contrastRatio, 1.0);
+
+        cv::Mat t, hazeF, grainF;
+        truth.convertTo(t, CV_32FC3);
+        cv::GaussianBlur(t, hazeF, cv::Size(0, 0), 8.0);
+        cv::GaussianBlur(t, grainF, cv::Size(0, 0), 1.0);
+        grainF = t - grainF;  // the finest band
+        cv::Mat haze = truth.clone(), grainy = truth.clone(), h8, g8;
+        hazeF.convertTo(h8, CV_8UC3);
+        cv::Mat(hazeF + grainF).convertTo(g8, CV_8UC3);
+        h8.copyTo(haze, hole);
+        g8.copyTo(grainy, hole);
+        const FillScore smear = scoreFill(haze, truth, hole), grain = scoreFill(grainy, truth, hole);
+        qInfo("haze: detail %.2f contrast %.2f; haze + grain: detail %.2f contrast %.2f", smear.detailRatio,
+              smear.contrastRatio, grain.detailRatio, grain.contrastRatio);
+        QVERIFY(smear.contrastRatio < 0.3);
+        QVERIFY(grain.detailRatio > 0.7);
+        QVERIFY(grain.contrastRatio < 0.4);
+    }
+
     void plateMethods() {
         const cv::Mat truth = scene();
         cv::Mat matte = cv::Mat::zeros(truth.size(), CV_32FC1);
