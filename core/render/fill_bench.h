@@ -7,7 +7,7 @@
 // |Laplacian| of the filled grey image over that of the true one; a smear is
 // far below 1, noise far above) and the contrast ratio (the same for the
 // band between the finest grain and the hole's scale: a washed-out fill can
-// carry the photo's grain, from the detail transfer, on a haze).
+// carry the photo's fine grain on a haze).
 //
 // Speed: the fill of procedural photo-like images (multi-octave noise,
 // gratings, edges) with elliptical holes of a given share of the area.
@@ -34,10 +34,10 @@ struct FillScene {
 };
 
 struct FillScore {
-    double psnr = 0;         // dB, over the hole's pixels and channels
-    double detailRatio = 0;  // mean |Laplacian| filled / true, over the hole
-    double contrastRatio = 0;  // RMS of the mid band (grey DoG, sigma 2 - 8) filled / true, over the hole
-    double ms = 0;           // wall time of computeCleanPlate
+    double psnr = 0;           // dB, over the hole's pixels and channels
+    double detailRatio = 0;    // mean |Laplacian| filled / true, over the hole
+    double contrastRatio = 0;  // RMS of the grey sigma 2-8 band filled / true, over the hole
+    double ms = 0;             // wall time of computeCleanPlate
 };
 
 // The hole's score of a plate against the truth. hole: CV_8UC1, non-zero inside.

@@ -324,9 +324,9 @@ private slots:
         QVERIFY2(std::abs(fill / truth - 1) < 0.1, qPrintable(QString("%1 vs the truth's %2").arg(fill).arg(truth)));
     }
 
-    // The bench's contrast ratio sees a haze that carries the photo's grain
-    // (what the detail transfer puts on a washed-out vote), which the detail
-    // ratio, the finest band alone, reads as right.
+    // The bench's contrast ratio sees a haze that carries the photo's fine
+    // grain (a washed-out fill of a circuit board), which the detail ratio,
+    // the finest band alone, reads as right.
     void scoreTellsAHazeFromTheTruth() {
         const cv::Mat truth = scene(320, 240);
         cv::Mat hole = cv::Mat::zeros(truth.size(), CV_8UC1);
