@@ -541,9 +541,7 @@ cv::Mat finishMatte(const cv::Mat& image, const MatteBase& base, const std::vect
                  cv::Point(static_cast<int>(std::ceil((rect.x + rect.width) * inv)) + 2 * radius,
                            static_cast<int>(std::ceil((rect.y + rect.height) * inv)) + 2 * radius));
     roi &= cv::Rect(0, 0, full.width, full.height);
-    cv::Mat guide, refined;
-    image(roi).convertTo(guide, CV_32FC3, 1.0 / 255.0);
-    cv::ximgproc::guidedFilter(guide, soft(roi), refined, radius, options.guidedEps, -1);
+    cv::Mat refined = refineMatteEdges(image(roi), soft(roi), radius, options.guidedEps);
     cv::min(cv::max(refined, 0.0), 1.0, refined);
     // Clean near-zero / near-one noise so the matte has crisp empty space and a
     // solid inside.
@@ -553,6 +551,78 @@ cv::Mat finishMatte(const cv::Mat& image, const MatteBase& base, const std::vect
     refined.setTo(1.0f, highMask);
     refined.copyTo(result(roi));
     return result;
+}
+
+cv::Mat refineMatteEdges(const cv::Mat& bgr, const cv::Mat& soft, int radius, double eps,
+                         long fullResolutionPixels) {
+    CV_Assert(bgr.type() == CV_8UC3 && soft.type() == CV_32FC1 && bgr.size() == soft.size());
+    const long area = static_cast<long>(bgr.total());
+    if (area <= fullResolutionPixels) {
+        cv::Mat guide, refined;
+        bgr.convertTo(guide, CV_32FC3, 1.0 / 255.0);
+        cv::ximgproc::guidedFilter(guide, soft, refined, radius, eps, -1);
+        return refined;
+    }
+    // He and Sun's fast guided filter (2015): the local linear model's
+    // coefficients on a copy s times smaller, upsampled and applied to the
+    // full-resolution guide, so the edges still follow the photo's own pixels.
+    // The coefficients vary at the scale of the radius, not of the pixels: a
+    // quarter-megapixel copy keeps them and is cheap to solve.
+    constexpr double kCoefficientPixels = 250'000;
+    const int s = static_cast<int>(std::ceil(std::sqrt(static_cast<double>(area) / kCoefficientPixels)));
+    const cv::Size small(std::max(1, bgr.cols / s), std::max(1, bgr.rows / s));
+    cv::Mat I, p;
+    cv::resize(bgr, I, small, 0, 0, cv::INTER_AREA);
+    I.convertTo(I, CV_32FC3, 1.0 / 255.0);
+    cv::resize(soft, p, small, 0, 0, cv::INTER_AREA);
+    const int r = std::max(1, static_cast<int>(std::lround(static_cast<double>(radius) / s)));
+    auto mean = [r](const cv::Mat& x) {
+        cv::Mat m;
+        cv::boxFilter(x, m, CV_32F, cv::Size(2 * r + 1, 2 * r + 1), cv::Point(-1, -1), true, cv::BORDER_REFLECT);
+        return m;
+    };
+    std::vector<cv::Mat> c(3);
+    cv::split(I, c);
+    const cv::Mat mp = mean(p);
+    cv::Mat mI[3], covIp[3], var[3][3];
+    for (int i = 0; i < 3; ++i) {
+        mI[i] = mean(c[i]);
+        covIp[i] = mean(c[i].mul(p)) - mI[i].mul(mp);
+    }
+    for (int i = 0; i < 3; ++i)
+        for (int j = i; j < 3; ++j) var[i][j] = mean(c[i].mul(c[j])) - mI[i].mul(mI[j]);
+    cv::Mat a(small, CV_32FC3), b(small, CV_32FC1);
+    cv::parallel_for_(cv::Range(0, small.height), [&](const cv::Range& rows) {
+    for (int y = rows.start; y < rows.end; ++y)
+        for (int x = 0; x < small.width; ++x) {
+            cv::Matx33f S;
+            for (int i = 0; i < 3; ++i)
+                for (int j = i; j < 3; ++j) S(i, j) = S(j, i) = var[i][j].at<float>(y, x);
+            for (int i = 0; i < 3; ++i) S(i, i) += static_cast<float>(eps);
+            const cv::Vec3f cip(covIp[0].at<float>(y, x), covIp[1].at<float>(y, x), covIp[2].at<float>(y, x));
+            const cv::Vec3f ak = S.inv(cv::DECOMP_CHOLESKY) * cip;
+            a.at<cv::Vec3f>(y, x) = ak;
+            b.at<float>(y, x) = mp.at<float>(y, x) - ak[0] * mI[0].at<float>(y, x) - ak[1] * mI[1].at<float>(y, x) -
+                                ak[2] * mI[2].at<float>(y, x);
+        }
+    });
+    cv::Mat ma, mb;
+    cv::boxFilter(a, ma, CV_32F, cv::Size(2 * r + 1, 2 * r + 1), cv::Point(-1, -1), true, cv::BORDER_REFLECT);
+    mb = mean(b);
+    cv::resize(ma, ma, bgr.size(), 0, 0, cv::INTER_LINEAR);
+    cv::resize(mb, mb, bgr.size(), 0, 0, cv::INTER_LINEAR);
+    cv::Mat out(bgr.size(), CV_32FC1);
+    cv::parallel_for_(cv::Range(0, bgr.rows), [&](const cv::Range& rows) {
+        for (int y = rows.start; y < rows.end; ++y) {
+            const cv::Vec3b* g = bgr.ptr<cv::Vec3b>(y);
+            const cv::Vec3f* ay = ma.ptr<cv::Vec3f>(y);
+            const float* by = mb.ptr<float>(y);
+            float* o = out.ptr<float>(y);
+            for (int x = 0; x < bgr.cols; ++x)
+                o[x] = (ay[x][0] * g[x][0] + ay[x][1] * g[x][1] + ay[x][2] * g[x][2]) * (1.f / 255.f) + by[x];
+        }
+    });
+    return out;
 }
 
 cv::Mat computeMatte(const cv::Mat& image, const Box& box, const std::vector<Stroke>& strokes,

@@ -111,6 +111,14 @@ cv::Mat finishMatte(const cv::Mat& image, const MatteBase& base, const std::vect
 bool fusedGraphCut(const cv::Mat& img, const cv::Rect& rect, const cv::Mat& prior, cv::Mat& labels,
                    int iterations, double priorWeight);
 
+// The guided filter (He et al.) of a soft matte (CV_32FC1) under its photo
+// (CV_8UC3, the same size): edges that follow the photo's. Regions of more
+// than `fullResolutionPixels` use the fast guided filter (coefficients on a
+// subsampled copy, applied at full resolution), so a phone photo's matte and
+// each stroke's update stay interactive.
+cv::Mat refineMatteEdges(const cv::Mat& bgr, const cv::Mat& soft, int radius, double eps,
+                         long fullResolutionPixels = 2'000'000);
+
 // Rasterises strokes into a CV_8UC1 label image of `size`: 0 none, 1
 // include, 2 exclude (in painting order).
 cv::Mat rasterizeStrokes(cv::Size size, const std::vector<Stroke>& strokes);
