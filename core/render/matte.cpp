@@ -593,22 +593,20 @@ cv::Mat refineMatteEdges(const cv::Mat& bgr, const cv::Mat& soft, int radius, do
         for (int j = i; j < 3; ++j) var[i][j] = mean(c[i].mul(c[j])) - mI[i].mul(mI[j]);
     cv::Mat a(small, CV_32FC3), b(small, CV_32FC1);
     cv::parallel_for_(cv::Range(0, small.height), [&](const cv::Range& rows) {
-    for (int y = rows.start; y < rows.end; ++y)
-        for (int x = 0; x < small.width; ++x) {
-            cv::Matx33f S;
-            for (int i = 0; i < 3; ++i)
-                for (int j = i; j < 3; ++j) S(i, j) = S(j, i) = var[i][j].at<float>(y, x);
-            for (int i = 0; i < 3; ++i) S(i, i) += static_cast<float>(eps);
-            const cv::Vec3f cip(covIp[0].at<float>(y, x), covIp[1].at<float>(y, x), covIp[2].at<float>(y, x));
-            const cv::Vec3f ak = S.inv(cv::DECOMP_CHOLESKY) * cip;
-            a.at<cv::Vec3f>(y, x) = ak;
-            b.at<float>(y, x) = mp.at<float>(y, x) - ak[0] * mI[0].at<float>(y, x) - ak[1] * mI[1].at<float>(y, x) -
-                                ak[2] * mI[2].at<float>(y, x);
-        }
+        for (int y = rows.start; y < rows.end; ++y)
+            for (int x = 0; x < small.width; ++x) {
+                cv::Matx33f S;
+                for (int i = 0; i < 3; ++i)
+                    for (int j = i; j < 3; ++j) S(i, j) = S(j, i) = var[i][j].at<float>(y, x);
+                for (int i = 0; i < 3; ++i) S(i, i) += static_cast<float>(eps);
+                const cv::Vec3f cip(covIp[0].at<float>(y, x), covIp[1].at<float>(y, x), covIp[2].at<float>(y, x));
+                const cv::Vec3f ak = S.inv(cv::DECOMP_CHOLESKY) * cip;
+                a.at<cv::Vec3f>(y, x) = ak;
+                b.at<float>(y, x) = mp.at<float>(y, x) - ak[0] * mI[0].at<float>(y, x) -
+                                    ak[1] * mI[1].at<float>(y, x) - ak[2] * mI[2].at<float>(y, x);
+            }
     });
-    cv::Mat ma, mb;
-    cv::boxFilter(a, ma, CV_32F, cv::Size(2 * r + 1, 2 * r + 1), cv::Point(-1, -1), true, cv::BORDER_REFLECT);
-    mb = mean(b);
+    cv::Mat ma = mean(a), mb = mean(b);
     cv::resize(ma, ma, bgr.size(), 0, 0, cv::INTER_LINEAR);
     cv::resize(mb, mb, bgr.size(), 0, 0, cv::INTER_LINEAR);
     cv::Mat out(bgr.size(), CV_32FC1);
