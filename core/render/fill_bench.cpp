@@ -344,6 +344,8 @@ std::string fillQualityBenchmark(const std::string& outDir, int repeats, std::ui
             cv::imwrite((d / (s.name + "-telea.png")).string(), plates[0]);
             cv::imwrite((d / (s.name + "-fill.png")).string(), plates[1]);
             cv::imwrite((d / (s.name + "-truth.png")).string(), s.truth);
+            // The hole itself, so a fill can be rerun on truth + hole outside the bench.
+            cv::imwrite((d / (s.name + "-hole.png")).string(), hole);
             const cv::Rect hb = cv::boundingRect(hole);
             const int margin = std::max(hb.width, hb.height) / 6;
             const cv::Rect crop =
