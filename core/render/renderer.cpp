@@ -8,6 +8,7 @@
 #include <opencv2/core/utility.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "core/render/foreground.h"
 #include "core/render/geometry.h"
 
 namespace boxanim {
@@ -222,12 +223,16 @@ Renderer::Renderer(const cv::Mat& image, const std::vector<cv::Mat>& mattes, con
     size_ = outputSize.empty() ? image.size() : outputSize;
     const cv::Mat img = resampleTo(image, size_);
     plate_ = resampleTo(plate, size_).clone();
-    for (const cv::Mat& m0 : mattes) {
+    for (const cv::Mat& m0 : mattes)
         if (m0.size() != image.size() || m0.type() != CV_32FC1)
             throw std::invalid_argument("Renderer: mattes must be CV_32FC1 of the image's size");
-        const cv::Mat m = resampleTo(m0, size_);
-        cv::Mat m8;
-        m.convertTo(m8, CV_8UC1, 255.0);
+    std::vector<cv::Mat> mattes8(mattes.size());
+    cv::Mat coverCount = cv::Mat::zeros(size_, CV_8UC1);  // how many objects' mattes reach each pixel
+    for (std::size_t k = 0; k < mattes.size(); ++k) {
+        resampleTo(mattes[k], size_).convertTo(mattes8[k], CV_8UC1, 255.0);
+        cv::add(coverCount, cv::Mat(mattes8[k] > 0) / 255, coverCount);
+    }
+    for (cv::Mat& m8 : mattes8) {
         Layer layer;
         cv::Rect r = cv::boundingRect(m8);
         if (r.empty()) {
@@ -238,8 +243,27 @@ Renderer::Renderer(const cv::Mat& image, const std::vector<cv::Mat>& mattes, con
             cv::Rect(0, 0, size_.width, size_.height);
         layer.rect = r;
         layer.patch.create(r.size(), CV_8UC4);
+        // The object's own colours in its soft rim, not the photo's mix with
+        // what lay behind it, and the rim's alpha refitted to them
+        // (core/render/foreground.h); a margin of context.
+        const cv::Rect ctx = cv::Rect(r.x - 8, r.y - 8, r.width + 16, r.height + 16) &
+                             cv::Rect(0, 0, size_.width, size_.height);
+        // (B itself stays out of the plate: written into the plate's rim, the
+        // estimate drew the object's outline where it had stood.)
+        cv::Mat fg, behind;
+        estimateForegroundBackground(img(ctx), m8(ctx), fg, behind);
+        const cv::Mat covered = m8(ctx) > 0;
+        cv::Mat rimAlpha = m8(ctx);
+        refitRimAlpha(img(ctx), fg, behind, rimAlpha);
+        // Rim pixels the refit found to be background are the photo's own
+        // background: the plate shows them, not the fill's guess (unless
+        // another object's matte reaches them: they may be that object).
+        img(ctx).copyTo(plate_(ctx), covered & (rimAlpha == 0) & (coverCount(ctx) == 1));
+        // F again under the refitted alpha: under the softer one it overshot
+        // to explain pixels that were background.
+        estimateForegroundBackground(img(ctx), rimAlpha, fg, behind);
         for (int y = 0; y < r.height; ++y) {
-            const uchar* src = img.ptr<uchar>(r.y + y) + 3 * r.x;
+            const uchar* src = fg.ptr<uchar>(r.y - ctx.y + y) + 3 * (r.x - ctx.x);
             const uchar* a = m8.ptr<uchar>(r.y + y) + r.x;
             uchar* dst = layer.patch.ptr<uchar>(y);
             for (int x = 0; x < r.width; ++x) {

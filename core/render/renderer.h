@@ -5,6 +5,10 @@
 // of its box motion plus the upsampled residual flow (cv::remap with
 // fixed-point maps of the premultiplied object) and composited with
 // alpha = warped matte x upsampled visibility clamp((logit + 1) / 2, 0, 1).
+// The premultiplied object is alpha x F, F the object's own colour estimated
+// in the matte's soft rim (core/render/foreground.h), with the rim's alpha
+// refitted once to F and the background nearby: the photo's rim pixels
+// would drag the old background along as a fringe.
 //
 // Time: output frame i of N sits at timeline position i * (F - 1) / (N - 1)
 // (F = plan.timelineFrames); boxes interpolate between neighbouring timeline
@@ -57,7 +61,7 @@ public:
 
 private:
     struct Layer {
-        cv::Mat patch;   // CV_8UC4: premultiplied B, G, R and the matte, cropped
+        cv::Mat patch;   // CV_8UC4: premultiplied B, G, R (alpha x F) and the refitted matte, cropped
         cv::Rect rect;   // where the patch sits in the (output-size) frame 0
     };
     cv::Size size_;
