@@ -144,44 +144,28 @@ void refitRimAlpha(const cv::Mat& bgr, const cv::Mat& F, const cv::Mat& Best, cv
         alpha.type() != CV_8UC1 || F.size() != bgr.size() || Best.size() != bgr.size() || alpha.size() != bgr.size())
         throw std::invalid_argument("refitRimAlpha: expected an 8-bit BGR image, F and B, and an 8-bit alpha, of one size");
     // The clear side's colour near every pixel and its spread: the
-    // Gaussian-weighted mean and variance of the clear pixels around
+    // Gaussian-weighted mean and mean square of the clear pixels around
     // (normalised convolution). (The opaque side's, used for F likewise,
     // took dark parts of objects for a dark background: an astronaut's
     // helmet lost its rim against a night sky.)
-    struct Side {
-        cv::Mat weight;
-        std::vector<cv::Mat> mean = std::vector<cv::Mat>(3), square = std::vector<cv::Mat>(3);
-        // The side's mean at (y, x) where it stands out from `other` by at
-        // least k times its own spread; else `fallback`.
-        cv::Vec3f colour(int y, int x, const cv::Vec3f& other, const cv::Vec3f& fallback, float k) const {
-            if (weight.at<float>(y, x) < 1e-3f) return fallback;
-            const cv::Vec3f m(mean[0].at<float>(y, x), mean[1].at<float>(y, x), mean[2].at<float>(y, x));
-            float var = 0;
-            for (int c = 0; c < 3; ++c) var += square[c].at<float>(y, x) - m[c] * m[c];
-            const cv::Vec3f d = other - m;
-            return d.dot(d) >= k * k * std::max(0.f, var) ? m : fallback;
-        }
-    };
-    cv::Mat image;
-    bgr.convertTo(image, CV_32FC3);
-    auto side = [&](const cv::Mat& mask8) {
-        Side sd;
-        cv::Mat mask;
-        mask8.convertTo(mask, CV_32FC1, 1.0 / 255.0);
-        cv::GaussianBlur(mask, sd.weight, cv::Size(0, 0), o.sigma);
-        const cv::Mat norm = 1.0 / cv::max(sd.weight, 1e-6f);
-        cv::split(image, sd.mean);
-        for (int c = 0; c < 3; ++c) {
-            sd.square[c] = sd.mean[c].mul(sd.mean[c]).mul(mask);
-            sd.mean[c] = sd.mean[c].mul(mask);
-            cv::GaussianBlur(sd.mean[c], sd.mean[c], cv::Size(0, 0), o.sigma);
-            cv::GaussianBlur(sd.square[c], sd.square[c], cv::Size(0, 0), o.sigma);
-            sd.mean[c] = sd.mean[c].mul(norm);
-            sd.square[c] = sd.square[c].mul(norm);
-        }
-        return sd;
-    };
-    const Side clear = side(alpha == 0);
+    cv::Mat clear, weight;
+    cv::Mat(alpha == 0).convertTo(clear, CV_32FC1, 1.0 / 255.0);
+    cv::GaussianBlur(clear, weight, cv::Size(0, 0), o.sigma);
+    const cv::Mat norm = 1.0 / cv::max(weight, 1e-6f);
+    std::vector<cv::Mat> mean(3), square(3);
+    {
+        cv::Mat image;
+        bgr.convertTo(image, CV_32FC3);
+        cv::split(image, mean);
+    }
+    for (int c = 0; c < 3; ++c) {
+        square[c] = mean[c].mul(mean[c]).mul(clear);
+        mean[c] = mean[c].mul(clear);
+        cv::GaussianBlur(mean[c], mean[c], cv::Size(0, 0), o.sigma);
+        cv::GaussianBlur(square[c], square[c], cv::Size(0, 0), o.sigma);
+        mean[c] = mean[c].mul(norm);
+        square[c] = square[c].mul(norm);
+    }
     const float minSq = static_cast<float>(o.minContrast * o.minContrast);
     const float k = static_cast<float>(o.spreadFactor);
     for (int y = 0; y < bgr.rows; ++y) {
@@ -191,10 +175,17 @@ void refitRimAlpha(const cv::Mat& bgr, const cv::Mat& F, const cv::Mat& Best, cv
         uchar* av = alpha.ptr<uchar>(y);
         for (int x = 0; x < bgr.cols; ++x) {
             if (av[x] == 0 || av[x] == 255) continue;
-            // The clear side's own colour nearby where it stands out from F
-            // by more than its texture varies; else the estimated B.
-            const cv::Vec3f b = clear.colour(y, x, cv::Vec3f(fv[x]), cv::Vec3f(bv[x]), k);
             const cv::Vec3f f = fv[x];
+            // The clear side's own colour nearby where F stands out from it
+            // by more than its texture varies; else the estimated B.
+            cv::Vec3f b = bv[x];
+            if (weight.at<float>(y, x) >= 1e-3f) {
+                const cv::Vec3f m(mean[0].at<float>(y, x), mean[1].at<float>(y, x), mean[2].at<float>(y, x));
+                float variance = 0;
+                for (int c = 0; c < 3; ++c) variance += square[c].at<float>(y, x) - m[c] * m[c];
+                const cv::Vec3f dm = f - m;
+                if (dm.dot(dm) >= k * k * std::max(0.f, variance)) b = m;
+            }
             const cv::Vec3f d = f - b;
             const float n2 = d.dot(d);
             if (n2 <= minSq) continue;  // F and B alike: the photo cannot tell them apart
