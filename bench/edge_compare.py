@@ -16,7 +16,6 @@ Prints, per scene and CLI, PSNR in the rim band (true alpha strictly between
 0.02 and 0.98, grown by 4 px) and over the object (true alpha > 0.5).
 """
 import argparse
-import math
 import os
 import subprocess
 import sys
@@ -27,11 +26,6 @@ from skimage import io
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import boxflow_compare as bc  # noqa: E402
-
-
-def psnr(a, b, mask):
-    err = ((a.astype(np.float64) - b.astype(np.float64)) ** 2)[mask].mean()
-    return 99.0 if err == 0 else 10 * math.log10(255.0 ** 2 / err)
 
 
 def main():
@@ -62,8 +56,8 @@ def main():
                     os.remove(os.path.join(out, f))
                 subprocess.run([cli, "render", project, "-o", out, "--format", "png", "--engine", "cutout",
                                 "--frames", "2"], check=True, capture_output=True)
-                last = io.imread(os.path.join(out, sorted(os.listdir(out))[-1]))[..., :3]
-                row += [psnr(last, truth, rim), psnr(last, truth, alpha > 0.5)]
+                last = io.imread(bc.frames_of(out)[-1])[..., :3]
+                row += [bc.psnr_on(last, truth, rim), bc.psnr_on(last, truth, alpha > 0.5)]
             rows.append(row)
             print(" ".join(str(x) if isinstance(x, str) else f"{x:.2f}" for x in row), flush=True)
     heads = [f"{label} {m}" for label, _ in clis for m in ("rim PSNR", "object PSNR")]

@@ -248,20 +248,20 @@ Renderer::Renderer(const cv::Mat& image, const std::vector<cv::Mat>& mattes, con
         // (core/render/foreground.h); a margin of context.
         const cv::Rect ctx = cv::Rect(r.x - 8, r.y - 8, r.width + 16, r.height + 16) &
                              cv::Rect(0, 0, size_.width, size_.height);
-        // (B itself stays out of the plate: written into the plate's rim, the
-        // estimate drew the object's outline where it had stood.)
         cv::Mat fg, behind;
         estimateForegroundBackground(img(ctx), m8(ctx), fg, behind);
         const cv::Mat covered = m8(ctx) > 0;
-        cv::Mat rimAlpha = m8(ctx);
+        cv::Mat rimAlpha = m8(ctx);  // a view: the refit writes the layer's matte
         refitRimAlpha(img(ctx), fg, behind, rimAlpha);
         // Rim pixels the refit found to be background are the photo's own
         // background: the plate shows them, not the fill's guess (unless
         // another object's matte reaches them: they may be that object).
+        // The estimated B itself stays out of the plate: written into its
+        // rim, it drew the object's outline where the object had stood.
         img(ctx).copyTo(plate_(ctx), covered & (rimAlpha == 0) & (coverCount(ctx) == 1));
         // F again under the refitted alpha: under the softer one it overshot
         // to explain pixels that were background.
-        estimateForegroundBackground(img(ctx), rimAlpha, fg, behind);
+        fg = estimateForeground(img(ctx), rimAlpha);
         for (int y = 0; y < r.height; ++y) {
             const uchar* src = fg.ptr<uchar>(r.y - ctx.y + y) + 3 * (r.x - ctx.x);
             const uchar* a = m8.ptr<uchar>(r.y + y) + r.x;
