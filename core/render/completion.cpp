@@ -100,8 +100,15 @@ Level firstLevel(const cv::Mat& image, const cv::Mat& hole01, int r, double gain
     L.H = image.rows;
     allocate(L, r);
     L.hole = hole01;
+    // Every pixel's value depends only on its neighbourhood: the rows are
+    // computed in parallel (a photo-sized pass per step), with the same bytes.
+    auto rows = [&](const std::function<void(int)>& row) {
+        cv::parallel_for_(cv::Range(0, L.H), [&](const cv::Range& range) {
+            for (int y = range.start; y < range.end; ++y) row(y);
+        });
+    };
     cv::Mat grey(L.H, L.W, CV_32FC1), known(L.H, L.W, CV_32FC1);
-    for (int y = 0; y < L.H; ++y) {
+    rows([&](int y) {
         const cv::Vec3b* in = image.ptr<cv::Vec3b>(y);
         const uchar* h = hole01.ptr<uchar>(y);
         float* g = grey.ptr<float>(y);
@@ -110,7 +117,7 @@ Level firstLevel(const cv::Mat& image, const cv::Mat& hole01, int r, double gain
             g[x] = 0.25f * (in[x][0] + 2.f * in[x][1] + in[x][2]);
             k[x] = h[x] ? 0.f : 1.f;
         }
-    }
+    });
     auto diff = [](float prev, bool hasPrev, float here, float next, bool hasNext) {
         if (hasPrev && hasNext) return 0.5f * std::abs(next - prev);
         if (hasNext) return std::abs(next - here);
@@ -118,7 +125,7 @@ Level firstLevel(const cv::Mat& image, const cv::Mat& hole01, int r, double gain
         return 0.f;
     };
     cv::Mat mag = cv::Mat::zeros(L.H, L.W, CV_32FC1);
-    for (int y = 0; y < L.H; ++y) {
+    rows([&](int y) {
         const float* g = grey.ptr<float>(y);
         const float* k = known.ptr<float>(y);
         const float* gu = grey.ptr<float>(std::max(0, y - 1));
@@ -133,11 +140,11 @@ Level firstLevel(const cv::Mat& image, const cv::Mat& hole01, int r, double gain
             m[x] = diff(l ? g[x - 1] : 0.f, l, g[x], rr ? g[x + 1] : 0.f, rr) +
                    diff(u ? gu[x] : 0.f, u, g[x], d ? gd[x] : 0.f, d);
         }
-    }
+    });
     cv::Mat sumMag, sumKnown;
     cv::boxFilter(mag, sumMag, CV_32F, cv::Size(5, 5), cv::Point(-1, -1), false, cv::BORDER_CONSTANT);
     cv::boxFilter(known, sumKnown, CV_32F, cv::Size(5, 5), cv::Point(-1, -1), false, cv::BORDER_CONSTANT);
-    for (int y = 0; y < L.H; ++y) {
+    rows([&](int y) {
         const cv::Vec3b* in = image.ptr<cv::Vec3b>(y);
         const uchar* h = hole01.ptr<uchar>(y);
         const float* sm = sumMag.ptr<float>(y);
@@ -147,8 +154,23 @@ Level firstLevel(const cv::Mat& image, const cv::Mat& hole01, int r, double gain
             const float t = h[x] || sk[x] <= 0.f ? 0.f : static_cast<float>(gain) * sm[x] / sk[x];
             out[x] = cv::Vec4b(in[x][0], in[x][1], in[x][2], cv::saturate_cast<uchar>(t));
         }
-    }
+    });
     return L;
+}
+
+// The distance of each pixel of `box` (set to the hole's bounding box and a
+// one-pixel ring, within the image) to the nearest known pixel
+// (cv::distanceTransform, DIST_L2, 3x3 mask). Any path from the hole to a
+// known pixel outside the box crosses the ring's known pixels first, so
+// these are the values of the whole image's transform at a fraction of its
+// cost on a large photo; outside the box every pixel is known (distance 0).
+cv::Mat holeDistance(const cv::Mat& hole, cv::Rect& box) {
+    const cv::Rect h = cv::boundingRect(hole);
+    box = cv::Rect(h.x - 1, h.y - 1, h.width + 2, h.height + 2) & cv::Rect(0, 0, hole.cols, hole.rows);
+    cv::Mat dist;
+    if (h.area() > 0) cv::distanceTransform(hole(box), dist, cv::DIST_L2, 3);
+    else box = cv::Rect();
+    return dist;
 }
 
 // Masks, confidence and source list of a level whose image and hole are set.
@@ -161,19 +183,23 @@ void prepareLevel(Level& L, int r, double gamma) {
     L.tbox = cv::boundingRect(L.target);
     L.hbox = cv::boundingRect(L.hole);
     L.sources.clear();
+    // Reserved: growing a photo-sized list by doubling copies it and faults
+    // in pages it then drops.
+    L.sources.reserve(static_cast<std::size_t>(cv::countNonZero(L.valid)));
     for (int y = 0; y < L.H; ++y) {
         const uchar* v = L.valid.ptr<uchar>(y);
         for (int x = 0; x < L.W; ++x)
             if (v[x]) L.sources.emplace_back(x, y);
     }
-    cv::Mat dist;
-    cv::distanceTransform(L.hole, dist, cv::DIST_L2, 3);
+    cv::Rect box;
+    const cv::Mat dist = holeDistance(L.hole, box);
     L.conf.create(L.H, L.W, CV_32FC1);
+    L.conf.setTo(1.f);  // gamma^-0 on every known pixel
     const float lg = static_cast<float>(std::log(gamma));
-    for (int y = 0; y < L.H; ++y) {
+    for (int y = 0; y < box.height; ++y) {
         const float* d = dist.ptr<float>(y);
-        float* c = L.conf.ptr<float>(y);
-        for (int x = 0; x < L.W; ++x) c[x] = std::exp(-lg * d[x]);
+        float* c = L.conf.ptr<float>(box.y + y) + box.x;
+        for (int x = 0; x < box.width; ++x) c[x] = std::exp(-lg * d[x]);
     }
 }
 
@@ -760,8 +786,14 @@ void gradientCorrect(std::vector<Level>& levels, int coarseIterations, int fineI
     const int K = static_cast<int>(levels.size());
     Level& L0 = levels[0];
     static const int kDx[4] = {1, -1, 0, 0}, kDy[4] = {0, 0, 1, -1};
+    // Residuals and corrections live on each level's hole box (hole pixels
+    // read and write only hole pixels; a hole pixel's coarse parent is a hole
+    // pixel too), so a large photo's small hole costs its box, not the photo.
     std::vector<cv::Mat> res(K), cor(K);
-    res[0] = cv::Mat::zeros(L0.H, L0.W, CV_32FC3);
+    auto at = [&](std::vector<cv::Mat>& m, int k, int x, int y) -> cv::Vec3f& {
+        return m[k].at<cv::Vec3f>(y - levels[k].hbox.y, x - levels[k].hbox.x);
+    };
+    res[0] = cv::Mat::zeros(L0.hbox.size(), CV_32FC3);
     auto colour = [&](int x, int y) {
         const cv::Vec4b& p = L0.img.at<cv::Vec4b>(y, x);
         return cv::Vec3f(p[0], p[1], p[2]);
@@ -796,44 +828,43 @@ void gradientCorrect(std::vector<Level>& levels, int coarseIterations, int fineI
                 const cv::Vec3f d = m <= seamTolerance ? 0.5f * ((sx - sq) + (tx - tq)) : cv::Vec3f(0, 0, 0);
                 acc += d - (v - colour(qx, qy));
             }
-            res[0].at<cv::Vec3f>(y, x) = acc;
+            at(res, 0, x, y) = acc;
         }
     for (int k = 1; k < K; ++k) {
         const Level& F = levels[k - 1];
-        const Level& C = levels[k];
-        res[k] = cv::Mat::zeros(C.H, C.W, CV_32FC3);
-        for (int y = 0; y < F.H; ++y)
-            for (int x = 0; x < F.W; ++x)
-                if (F.hole.at<uchar>(y, x)) res[k].at<cv::Vec3f>(y / 2, x / 2) += res[k - 1].at<cv::Vec3f>(y, x);
+        res[k] = cv::Mat::zeros(levels[k].hbox.size(), CV_32FC3);
+        for (int y = F.hbox.y; y < F.hbox.y + F.hbox.height; ++y)
+            for (int x = F.hbox.x; x < F.hbox.x + F.hbox.width; ++x)
+                if (F.hole.at<uchar>(y, x)) at(res, k, x / 2, y / 2) += at(res, k - 1, x, y);
     }
     for (int k = K - 1; k >= 0; --k) {
         const Level& L = levels[k];
-        cor[k] = cv::Mat::zeros(L.H, L.W, CV_32FC3);
-        if (k < K - 1)
-            for (int y = 0; y < L.H; ++y)
-                for (int x = 0; x < L.W; ++x)
-                    if (L.hole.at<uchar>(y, x)) cor[k].at<cv::Vec3f>(y, x) = cor[k + 1].at<cv::Vec3f>(y / 2, x / 2);
         const cv::Rect box = L.hbox;
+        cor[k] = cv::Mat::zeros(box.size(), CV_32FC3);
+        if (k < K - 1)
+            for (int y = box.y; y < box.y + box.height; ++y)
+                for (int x = box.x; x < box.x + box.width; ++x)
+                    if (L.hole.at<uchar>(y, x)) at(cor, k, x, y) = at(cor, k + 1, x / 2, y / 2);
         const int iterations = k == K - 1 ? coarseIterations : fineIterations;
         for (int it = 0; it < iterations; ++it)
             for (int yi = 0; yi < box.height; ++yi) {
                 // Alternate the sweep direction (symmetric Gauss-Seidel).
                 const int y = it % 2 ? box.y + box.height - 1 - yi : box.y + yi;
                 const uchar* h = L.hole.ptr<uchar>(y);
-                cv::Vec3f* c = cor[k].ptr<cv::Vec3f>(y);
-                const cv::Vec3f* rr = res[k].ptr<cv::Vec3f>(y);
+                cv::Vec3f* c = cor[k].ptr<cv::Vec3f>(y - box.y);  // indexed x - box.x
+                const cv::Vec3f* rr = res[k].ptr<cv::Vec3f>(y - box.y);
                 for (int xi = 0; xi < box.width; ++xi) {
                     const int x = it % 2 ? box.x + box.width - 1 - xi : box.x + xi;
                     if (!h[x]) continue;
-                    cv::Vec3f sum = rr[x];
+                    cv::Vec3f sum = rr[x - box.x];
                     int n = 0;
                     for (int e = 0; e < 4; ++e) {
                         const int qx = x + kDx[e], qy = y + kDy[e];
                         if (qx < 0 || qy < 0 || qx >= L.W || qy >= L.H) continue;
                         ++n;
-                        if (L.hole.at<uchar>(qy, qx)) sum += cor[k].at<cv::Vec3f>(qy, qx);
+                        if (L.hole.at<uchar>(qy, qx)) sum += at(cor, k, qx, qy);
                     }
-                    if (n) c[x] = sum * (1.f / n);
+                    if (n) c[x - box.x] = sum * (1.f / n);
                 }
             }
     }
@@ -841,7 +872,7 @@ void gradientCorrect(std::vector<Level>& levels, int coarseIterations, int fineI
         for (int x = L0.hbox.x; x < L0.hbox.x + L0.hbox.width; ++x) {
             if (!L0.hole.at<uchar>(y, x)) continue;
             cv::Vec4b& p = L0.img.at<cv::Vec4b>(y, x);
-            const cv::Vec3f& c = cor[0].at<cv::Vec3f>(y, x);
+            const cv::Vec3f& c = at(cor, 0, x, y);
             for (int ch = 0; ch < 3; ++ch) p[ch] = cv::saturate_cast<uchar>(p[ch] + c[ch]);
         }
 }
@@ -867,9 +898,8 @@ cv::Mat completeHole(const cv::Mat& image, const cv::Mat& holeIn, const Completi
     // Thin holes: diffusion is exact enough and far cheaper.
     double maxDist = 0;
     {
-        cv::Mat dist;
-        cv::distanceTransform(hole, dist, cv::DIST_L2, 3);
-        cv::minMaxLoc(dist, nullptr, &maxDist);
+        cv::Rect box;
+        cv::minMaxLoc(holeDistance(hole, box), nullptr, &maxDist);
         if (maxDist <= o.diffusionMaxDistance) return telea(image, hole);
     }
 
