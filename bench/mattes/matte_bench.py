@@ -11,7 +11,7 @@ Photos and cut-outs come from Debian packages (python3-skimage, opencv-doc;
 scripts/install-deps.sh installs both). Needs python3-numpy and PIL.
 
 usage: matte_bench.py CLI OUT [--input-size N] [--repeat N] [--strokes N] [--slack F]
-                      [--only NAME] [--combined-only] [--random N [--seed S]]
+                      [--only NAME] [--combined-only] [--random N [--seed S] | --objects]
 """
 import argparse
 import json
