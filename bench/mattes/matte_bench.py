@@ -254,10 +254,10 @@ def _paste(name, silr, fill, bg, place, out, slack):
 # colours and shading, pasted with that exact alpha onto another photo. The
 # silhouette-filled scenes above reward colour (a texture pasted into a
 # shape is no object to a subject-mask network); these are what a user's
-# photo holds. Three alphas come from a plain background (a threshold, no
-# network); four photographed objects on cluttered backgrounds take IS-Net's
-# own mask (at 1024 px, the production matte runs at 512) as their alpha, so
-# those four favour the network; their rows are reported apart.
+# photo holds. Two alphas come from a plain white background (a threshold,
+# no network); four photographed objects on cluttered backgrounds take
+# IS-Net's own mask (at 1024 px; the production matte runs at 512) as their
+# alpha, so those four favour the network, and their rows say so.
 def _plain_background_object(path, white=235):
     rgb = np.asarray(Image.open(path).convert("RGB"))
     from scipy import ndimage
@@ -323,8 +323,13 @@ def object_scenes(cli, out):
     return scenes
 
 
+_objects_made = {}
+
+
 def make_object_scene(name, obj_fn, bg_path, place, out, slack=0.0):
-    rgb, mask = obj_fn()
+    if obj_fn not in _objects_made:  # each object is cut once, pasted twice
+        _objects_made[obj_fn] = obj_fn()
+    rgb, mask = _objects_made[obj_fn]
     fill = Image.fromarray(rgb)
     return make_scene(name, lambda: mask, fill, bg_path, place, out, slack)
 
