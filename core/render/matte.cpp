@@ -150,10 +150,25 @@ private:
     std::uint64_t saved_;
 };
 
+// How far the network's confident labels may outweigh colour: by how well
+// its subject (the bounding box of its p >= priorThreshold pixels) fits
+// `rect` (IoU), 0 below trustFitLow, 1 from trustFitHigh, linear
+// between. A subject that fills the box is the boxed object (a motorcycle,
+// whose red crate behind the fork colour alone would take); one that fills
+// part of it is often something else (the butterfly printed on a mug).
+double networkTrust(const cv::Mat& prior, const cv::Rect& rect, const MatteOptions& o) {
+    if (prior.empty() || rect.area() == 0 || o.trustFitHigh <= o.trustFitLow) return 0;
+    const cv::Rect subject = cv::boundingRect(prior >= o.priorThreshold);
+    const double inter = (subject & rect).area();
+    const double fit = inter / (subject.area() + rect.area() - inter);
+    return std::clamp((fit - o.trustFitLow) / (o.trustFitHigh - o.trustFitLow), 0.0, 1.0);
+}
+
 }  // namespace
 
 bool fusedGraphCut(const cv::Mat& img, const cv::Rect& rect, const cv::Mat& prior, cv::Mat& labels,
-                   int iterations, double priorWeight) {
+                   int iterations, const MatteOptions& options, double trust) {
+    const double priorWeight = options.priorWeight;
     // grabCut's smoothness term (Rother et al. 2004): gamma 50, beta from the
     // mean squared colour difference of neighbours.
     constexpr double kGamma = 50.0, kLambda = 9.0 * kGamma;
@@ -196,6 +211,19 @@ bool fusedGraphCut(const cv::Mat& img, const cv::Rect& rect, const cv::Mat& prio
                     const double m = std::min(toFg, toBg);
                     toFg -= m;
                     toBg -= m;
+                    if (trust > 0) {
+                        // Colour models are overconfident (pixels are not
+                        // independent): bounded, a confident network can
+                        // outvote a colour that only the box holds.
+                        const double logOdds = std::log(pn) - std::log(1.0 - pn);
+                        const double bound = options.trustedColourBound;
+                        const double colour = std::log(pf) - std::log(pb);
+                        const double d = (1.0 - trust) * (toFg - toBg) +
+                                         trust * (std::clamp(colour, -bound, bound) +
+                                                  options.trustedPriorWeight * logOdds);
+                        toFg = std::max(0.0, d);
+                        toBg = std::max(0.0, -d);
+                    }
                 } else if (l == cv::GC_BGD) {
                     toFg = 0;
                     toBg = kLambda;
@@ -405,8 +433,12 @@ MatteBase prepareMatte(const cv::Mat& image, const Box& box, const std::vector<S
         cv::Mat inRect = cv::Mat::zeros(base.region.size(), CV_8UC1);
         inRect(rectR).setTo(255);
         labels.setTo(cv::GC_PR_FGD, either & inRect);
-        if (fusedGraphCut(base.image, rectR, base.prior, labels, options.fusedIterations,
-                          options.priorWeight))
+        // Measured against the init rectangle (the box grown by boxMargin):
+        // a subject exactly the box's size fits it at about 0.89, one that
+        // spills a little past the box (as the network's masks do) at more.
+        base.networkTrust = networkTrust(base.prior, rectR, options);
+        if (fusedGraphCut(base.image, rectR, base.prior, labels, options.fusedIterations, options,
+                          base.networkTrust))
             maskR = labels;
     }
     base.labels = maskR;
@@ -435,8 +467,8 @@ cv::Mat strokeCut(const MatteBase& base, const std::vector<Stroke>& strokes,
         labels.setTo(cv::GC_FGD, painted == 1);
         labels.setTo(cv::GC_BGD, painted == 2);
         if (!base.prior.empty()) {
-            fusedGraphCut(base.image, rectR, base.prior, labels, options.strokeIterations,
-                          options.priorWeight);
+            fusedGraphCut(base.image, rectR, base.prior, labels, options.strokeIterations, options,
+                          base.networkTrust);
         } else {
             try {
                 cv::Mat bgModel, fgModel;

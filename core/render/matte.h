@@ -27,6 +27,15 @@ struct MatteOptions {
     double priorPad = 0.15;       // the subject-mask crop: the box grown by this share per side
     float priorThreshold = 0.5f;  // prior >= this starts as probable foreground
     double priorWeight = 0.5;     // weight of -log(prior) beside the colour models' -log p
+    // When the network's subject is the object the user boxed (the IoU of
+    // the bounding box of its p >= priorThreshold pixels with the init
+    // rectangle), its confident labels may outweigh colour: from a fit of
+    // trustFitLow, fully from trustFitHigh, the colour models' log-likelihood
+    // ratio is bounded by trustedColourBound (nats) and the network's
+    // log-odds weigh trustedPriorWeight (docs/BENCHMARKS.md, Mattes).
+    double trustFitLow = 0.84, trustFitHigh = 0.90;
+    double trustedColourBound = 5.0;
+    double trustedPriorWeight = 1.0;
     int fusedIterations = 3;      // graph cuts with colour + prior after grabCut
     int strokeIterations = 3;     // cuts after each of the user's strokes (strokeCut)
 };
@@ -62,6 +71,7 @@ struct MatteBase {
     cv::Rect region;   // the rectangle and a band around it (working px), where cuts run
     cv::Mat image;     // the working copy of region, CV_8UC3
     cv::Mat prior;     // the learned prior over region, CV_32FC1; empty: none
+    double networkTrust = 0;  // 0..1: how far the prior's confident labels outweigh colour
     cv::Mat labels;    // the stroke-free cut over region (cv::GrabCutClasses); empty: the
                        // colour models could not be made, the rectangle is taken whole
 };
@@ -106,10 +116,13 @@ cv::Mat finishMatte(const cv::Mat& image, const MatteBase& base, const std::vect
 // Graph cut over `labels` (cv::GrabCutClasses, CV_8UC1, img's size) with
 // grabCut's colour models and smoothness plus priorWeight * -log(prior) of
 // the learned subject probability (CV_32FC1) as a second data term; each
-// iteration re-learns the colour models from the labels. Probable labels
-// change, certain ones stay. False when the colour models cannot be made.
+// iteration re-learns the colour models from the labels. With trust > 0 the
+// data term blends (by trust) towards the colour models' log-likelihood
+// ratio bounded by the options' trustedColourBound plus trustedPriorWeight
+// times the prior's log-odds. Probable labels change, certain ones stay.
+// False when the colour models cannot be made.
 bool fusedGraphCut(const cv::Mat& img, const cv::Rect& rect, const cv::Mat& prior, cv::Mat& labels,
-                   int iterations, double priorWeight);
+                   int iterations, const MatteOptions& options, double trust = 0);
 
 // The guided filter (He et al.) of a soft matte (CV_32FC1) under its photo
 // (CV_8UC3, the same size): edges that follow the photo's. Regions of more
